@@ -1,0 +1,56 @@
+"""Hublet: a news publication on Flask and htmx."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from hublet.config import load_config
+from hublet.extensions import cache, csrf, db, limiter, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, commands."""
+    instance_path = (
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("HUBLET_INSTANCE_PATH")
+        or os.path.join(PROJECT_ROOT, "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+
+    from hublet.database import configure_engine
+
+    configure_engine(app)
+
+    from hublet import errors, templating
+    from hublet.articles import bp as articles_bp
+    from hublet.site import bp as site_bp
+
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(articles_bp)
+    app.register_blueprint(site_bp)
+
+    from hublet.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,152 @@
+"""Reads of published articles. Every listing loads what its cards show in the same query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from hublet.extensions import db
+from hublet.models import Article, Author, Category, Tag, article_tag
+from hublet.timeutil import utcnow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Paged(Generic[T]):
+    """One page of a listing."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def is_visible():  # type: ignore[no-untyped-def]
+    """The SQL condition for an article a reader may see: published, and its time has come."""
+    return and_(Article.status == "published", Article.published_at <= utcnow())
+
+
+def _cards(statement: Select) -> Select:
+    """Newest first, with what a card shows (category, author) joined in."""
+    return statement.options(joinedload(Article.category), joinedload(Article.author)).order_by(
+        Article.published_at.desc(), Article.id.desc()
+    )
+
+
+def _page_of(condition, page: int, per_page: int) -> Paged[Article]:  # type: ignore[no-untyped-def]
+    total = db.session.scalar(select(func.count()).select_from(Article).where(condition)) or 0
+    items = db.session.scalars(
+        _cards(select(Article).where(condition)).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Paged(list(items), page, per_page, total)
+
+
+def latest_articles(page: int = 1, per_page: int = 10) -> Paged[Article]:
+    """The home page's listing."""
+    return _page_of(is_visible(), page, per_page)
+
+
+def category_articles(category: Category, page: int, per_page: int) -> Paged[Article]:
+    """A category archive."""
+    return _page_of(and_(is_visible(), Article.category_id == category.id), page, per_page)
+
+
+def author_articles(author: Author, page: int, per_page: int) -> Paged[Article]:
+    """An author archive."""
+    return _page_of(and_(is_visible(), Article.author_id == author.id), page, per_page)
+
+
+def tag_articles(tag: Tag, page: int, per_page: int) -> Paged[Article]:
+    """A tag archive."""
+    tagged = Article.id.in_(select(article_tag.c.article_id).where(article_tag.c.tag_id == tag.id))
+    return _page_of(and_(is_visible(), tagged), page, per_page)
+
+
+def recent_titles(limit: int = 5) -> list[Article]:
+    """The newest articles, for title-and-date lists."""
+    statement = (
+        select(Article)
+        .where(is_visible())
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def hot_articles(limit: int = 3) -> list[Article]:
+    """What's Hot: hot-flagged articles first, the newest filling any gap."""
+    statement = (
+        select(Article)
+        .where(is_visible())
+        .order_by(Article.is_hot.desc(), Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def visible_article(slug: str) -> Article | None:
+    """The article at ``slug`` with everything its page shows, if a reader may see it."""
+    statement = (
+        select(Article)
+        .where(Article.slug == slug, is_visible())
+        .options(
+            joinedload(Article.category),
+            joinedload(Article.author),
+            selectinload(Article.tags),
+        )
+    )
+    return db.session.scalar(statement)
+
+
+def related_articles(article: Article, limit: int = 3) -> list[Article]:
+    """Most shared tags first, then the same category, then the newest; never itself."""
+    tag_ids = [tag.id for tag in article.tags]
+    shared = (
+        select(func.count())
+        .select_from(article_tag)
+        .where(article_tag.c.article_id == Article.id, article_tag.c.tag_id.in_(tag_ids))
+        .scalar_subquery()
+        if tag_ids
+        else None
+    )
+    same_category = case((Article.category_id == article.category_id, 1), else_=0)
+    order = [same_category.desc(), Article.published_at.desc(), Article.id.desc()]
+    if shared is not None:
+        order.insert(0, shared.desc())
+    statement = (
+        select(Article).where(is_visible(), Article.id != article.id).order_by(*order).limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def author_by_slug(slug: str) -> Author | None:
+    return db.session.scalar(select(Author).where(Author.slug == slug))
+
+
+def tag_by_slug(slug: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.slug == slug))
+
+
+def menu_categories() -> list[Category]:
+    """All categories in menu order."""
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))

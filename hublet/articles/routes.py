@@ -1,0 +1,55 @@
+"""Article pages and archives."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app
+
+from hublet.articles import bp, queries
+from hublet.htmx import render_page
+from hublet.paging import ensure_page_exists, requested_page
+
+
+def _listing_page(kind: str, subject: object, paged: queries.Paged) -> Response:
+    ensure_page_exists(paged.page, len(paged.items))
+    return render_page(
+        "articles/archive.html",
+        "articles/_archive_page.html",
+        kind=kind,
+        subject=subject,
+        paged=paged,
+    )
+
+
+@bp.get("/article/<slug>")
+def article(slug: str) -> Response:
+    """One story, with its related posts and the comment region."""
+    story = queries.visible_article(slug)
+    if story is None:
+        abort(404)
+    related = queries.related_articles(story)
+    return render_page("articles/article.html", article=story, related=related)
+
+
+@bp.get("/category/<slug>")
+def category(slug: str) -> Response:
+    subject = queries.category_by_slug(slug) or abort(404)
+    paged = queries.category_articles(subject, requested_page(), _per_page())
+    return _listing_page("category", subject, paged)
+
+
+@bp.get("/tag/<slug>")
+def tag(slug: str) -> Response:
+    subject = queries.tag_by_slug(slug) or abort(404)
+    paged = queries.tag_articles(subject, requested_page(), _per_page())
+    return _listing_page("tag", subject, paged)
+
+
+@bp.get("/author/<slug>")
+def author(slug: str) -> Response:
+    subject = queries.author_by_slug(slug) or abort(404)
+    paged = queries.author_articles(subject, requested_page(), _per_page())
+    return _listing_page("author", subject, paged)
+
+
+def _per_page() -> int:
+    return int(current_app.config["ARTICLES_PER_PAGE"])

@@ -1,0 +1,113 @@
+"""Configuration: defaults here, then ``instance/config.py``, then the environment.
+
+Environment variables: ``DATABASE_URL``, ``REDIS_URL``, and any ``HUBLET_<NAME>`` (for example
+``HUBLET_SECRET_KEY``, ``HUBLET_SITE_NAME``, ``HUBLET_TIMEZONE``), whose value is parsed as JSON
+when it can be (so ``HUBLET_COMMENTS_CLOSE_AFTER_DAYS=30`` is a number).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class DefaultConfig:
+    """Settings every deployment starts from."""
+
+    SITE_NAME = "Global Hublet"
+    SITE_TAGLINE = "News you can trust, every day"
+    SITE_DESCRIPTION = (
+        "Global Hublet is an independent news and information platform delivering reliable "
+        "updates on global events, business, technology, health, entertainment and sports, "
+        "helping readers stay informed with accurate and engaging reporting every day."
+    )
+    TIMEZONE = "UTC"
+    SOCIAL_LINKS = {
+        "Facebook": "https://www.facebook.com/",
+        "X (Twitter)": "https://x.com/",
+        "Instagram": "https://www.instagram.com/",
+    }
+    FOOTER_SOCIAL_LINKS = {
+        "Facebook": "https://www.facebook.com/",
+        "X (Twitter)": "https://x.com/",
+        "Instagram": "https://www.instagram.com/",
+        "LinkedIn": "https://www.linkedin.com/",
+        "WhatsApp": "https://www.whatsapp.com/",
+    }
+    ARTICLES_PER_PAGE = 10
+    WORDS_PER_MINUTE = 200
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    # Reader input is small: 64 KB is plenty for every form here.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 60
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    REDIS_URL: str | None = None
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from the defaults, the instance folder and the environment."""
+    app.config.from_object(DefaultConfig)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "hublet.sqlite"
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        if os.environ.get("REDIS_URL"):
+            app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+        app.config.from_prefixed_env("HUBLET")
+    else:
+        app.config.from_mapping(test_config)
+
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        if app.config.get("CACHE_TYPE") == "SimpleCache":
+            app.config["CACHE_TYPE"] = "RedisCache"
+        if app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+            app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return the key kept in ``instance/secret_key``, creating it (mode 0600) on first use.
+
+    Several processes may start at once: O_EXCL makes exactly one of them the writer and
+    the others read what it wrote.
+    """
+    path = instance / "secret_key"
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            import time
+
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty; delete it to have a new key made") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,1 @@
+"""Demo content written for Hublet: original text and generated images, never copied articles."""

@@ -1,0 +1,227 @@
+"""Storing the demo publication; rerunnable: every row is looked up by slug before it is added."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+
+from hublet.database import writing
+from hublet.demo import content
+from hublet.extensions import db
+from hublet.models import Article, Author, Category, Page, Tag, article_tag
+from hublet.sanitize import clean_article_html, count_words
+from hublet.timeutil import utcnow
+
+
+@dataclass
+class SeedReport:
+    """What a seed run added."""
+
+    categories: int = 0
+    authors: int = 0
+    tags: int = 0
+    pages: int = 0
+    articles: int = 0
+
+    @property
+    def added_anything(self) -> bool:
+        return any((self.categories, self.authors, self.tags, self.pages, self.articles))
+
+
+def seed_demo() -> SeedReport:
+    """Add whatever part of the demo publication is missing, committing as it goes.
+
+    A run killed halfway leaves whole rows behind; the next run adds the rest.
+    """
+    report = SeedReport()
+    with writing():
+        categories = _ensure_categories(report)
+        authors = _ensure_authors(report)
+        tags = _ensure_tags(report)
+        _ensure_pages(report)
+        db.session.commit()
+        existing = set(db.session.scalars(select(Article.slug)))
+        for demo in content.demo_articles(utcnow()):
+            if demo.slug in existing:
+                continue
+            db.session.add(
+                Article(
+                    title=demo.title,
+                    slug=demo.slug,
+                    excerpt=demo.excerpt,
+                    body_html=demo.body_html,
+                    category=categories[demo.category_slug],
+                    author=authors[demo.author_slug],
+                    tags=[tags[name] for name in demo.tag_names],
+                    status="published",
+                    published_at=demo.published_at,
+                    updated_at=demo.published_at,
+                    created_at=demo.published_at,
+                    hero_image=demo.hero_image,
+                    hero_alt=demo.hero_alt,
+                    hero_caption=demo.hero_caption,
+                    hero_credit=demo.hero_credit,
+                    is_featured=demo.is_featured,
+                    is_hot=demo.is_hot,
+                )
+            )
+            db.session.commit()
+            report.articles += 1
+    _after_articles_written()
+    return report
+
+
+def _ensure_categories(report: SeedReport) -> dict[str, Category]:
+    found = {c.slug: c for c in db.session.scalars(select(Category))}
+    for position, (name, slug, in_more) in enumerate(content.CATEGORIES):
+        if slug not in found:
+            found[slug] = Category(name=name, slug=slug, position=position, in_more_menu=in_more)
+            db.session.add(found[slug])
+            report.categories += 1
+    return found
+
+
+def _ensure_authors(report: SeedReport) -> dict[str, Author]:
+    found = {a.slug: a for a in db.session.scalars(select(Author))}
+    for name, slug, bio in content.AUTHORS:
+        if slug not in found:
+            found[slug] = Author(name=name, slug=slug, bio=bio)
+            db.session.add(found[slug])
+            report.authors += 1
+    return found
+
+
+def _ensure_tags(report: SeedReport) -> dict[str, Tag]:
+    found = {t.name: t for t in db.session.scalars(select(Tag))}
+    for name in content.TAGS:
+        if name not in found:
+            found[name] = Tag(name=name, slug=content.slugify(name))
+            db.session.add(found[name])
+            report.tags += 1
+    return found
+
+
+def _ensure_pages(report: SeedReport) -> None:
+    existing = set(db.session.scalars(select(Page.slug)))
+    for position, (title, slug, paragraphs) in enumerate(content.PAGES):
+        if slug not in existing:
+            body = "".join(f"<p>{p}</p>" for p in paragraphs)
+            db.session.add(Page(title=title, slug=slug, body_html=body, position=position))
+            report.pages += 1
+
+
+SYNTHETIC_PREFIX = "synthetic-story-"
+BATCH = 5000
+
+
+def seed_synthetic(count: int, progress: Callable[[int], None] | None = None) -> int:
+    """Add ``count`` synthetic articles for scale tests and benchmarks, in bulk inserts.
+
+    Numbering continues from the synthetic articles already stored, so reruns add more rather
+    than colliding. The demo publication's taxonomies must exist (``seed_demo`` first).
+    """
+    with writing():
+        category_ids = list(db.session.scalars(select(Category.id).order_by(Category.id)))
+        author_ids = list(db.session.scalars(select(Author.id).order_by(Author.id)))
+        tag_ids = list(db.session.scalars(select(Tag.id).order_by(Tag.id)))
+        start = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Article)
+                .where(Article.slug.like(f"{SYNTHETIC_PREFIX}%"))
+            )
+            or 0
+        )
+        db.session.commit()
+    bodies = _synthetic_bodies()
+    now = utcnow()
+    done = 0
+    while done < count:
+        size = min(BATCH, count - done)
+        rows = []
+        for offset in range(size):
+            number = start + done + offset + 1
+            body, words = bodies[number % len(bodies)]
+            published = now.replace(microsecond=0) - _age(number)
+            rows.append(
+                {
+                    "title": f"Archive report {number}: notes from the newsroom",
+                    "slug": f"{SYNTHETIC_PREFIX}{number}",
+                    "excerpt": f"Archive report number {number}, kept for the record.",
+                    "body_html": body,
+                    "word_count": words,
+                    "hero_image": content.image_path(number),
+                    "hero_alt": f"Illustration for archive report {number}",
+                    "hero_caption": "An illustration from the archive.",
+                    "hero_credit": "Hublet Studio",
+                    "hero_width": 1200,
+                    "hero_height": 675,
+                    "category_id": category_ids[number % len(category_ids)],
+                    "author_id": author_ids[number % len(author_ids)],
+                    "status": "published",
+                    "published_at": published,
+                    "updated_at": published,
+                    "created_at": published,
+                    "is_featured": False,
+                    "is_hot": False,
+                    "comments_open": True,
+                    "comment_count": 0,
+                }
+            )
+        with writing():
+            db.session.execute(insert(Article), rows)
+            slugs = [row["slug"] for row in rows]
+            ids = db.session.execute(
+                select(Article.id, Article.slug).where(Article.slug.in_(slugs))
+            ).all()
+            links = []
+            for article_id, slug in ids:
+                number = int(slug.removeprefix(SYNTHETIC_PREFIX))
+                for k in range(2):
+                    links.append(
+                        {
+                            "article_id": article_id,
+                            "tag_id": tag_ids[(number + 7 * k) % len(tag_ids)],
+                        }
+                    )
+            db.session.execute(insert(article_tag), links)
+            db.session.commit()
+        done += size
+        if progress is not None:
+            progress(size)
+    _after_articles_written()
+    return done
+
+
+def _age(number: int):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    # Spread synthetic stories back in time, older than the demo's four months.
+    return timedelta(days=130, minutes=7 * number)
+
+
+def _synthetic_bodies() -> list[tuple[str, int]]:
+    """A few sanitized bodies, shared by all synthetic rows (bulk inserts skip ORM events)."""
+    bodies = []
+    for variant in range(8):
+        paragraphs = [
+            " ".join(
+                content.SENTENCES[(variant + i + j) % len(content.SENTENCES)] for j in range(3)
+            )
+            .replace("{Subject}", "The newsroom")
+            .replace("{topic}", "the archive")
+            .replace("{weekday}", content.WEEKDAYS[variant % 5])
+            for i in range(3 + variant % 5)
+        ]
+        html = clean_article_html("".join(f"<p>{p}</p>" for p in paragraphs))
+        bodies.append((html, count_words(html)))
+    return bodies
+
+
+def _after_articles_written() -> None:
+    """Hook for indexes that follow article writes (search), called after every seed run."""
+    from hublet import signals
+
+    signals.articles_bulk_changed.send()

@@ -1,0 +1,270 @@
+"""The whole schema, in one readable file.
+
+Relationships are declared ``lazy="raise"``: the query that needs related rows loads them
+eagerly (``selectinload`` / ``joinedload``), and a template touching an unloaded relationship
+fails in the tests instead of costing one query per card in production.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hublet.extensions import db
+from hublet.sanitize import clean_article_html, count_words
+from hublet.timeutil import utcnow
+
+ARTICLE_STATUSES = ("draft", "published")
+COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
+
+
+class Category(db.Model):
+    """A section of the paper; the main menu lists them by position, some under "More"."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    in_more_menu: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Author(db.Model):
+    """A byline."""
+
+    __tablename__ = "author"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<Author {self.slug}>"
+
+
+class Tag(db.Model):
+    """A keyword an article is filed under."""
+
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+article_tag = Table(
+    "article_tag",
+    db.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_article_tag_tag_id_article_id", "tag_id", "article_id"),
+)
+
+
+class Article(db.Model):
+    """A story. Readers see it only when published and its published_at has come."""
+
+    __tablename__ = "article"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        Index("ix_article_listing", "status", "published_at", "id"),
+        Index("ix_article_category_listing", "category_id", "status", "published_at", "id"),
+        Index("ix_article_author_listing", "author_id", "status", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    # Sanitized on save (hublet.articles.services.save_article); never raw editor input.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    hero_image: Mapped[str] = mapped_column(String(500), default="")
+    hero_alt: Mapped[str] = mapped_column(String(300), default="")
+    hero_caption: Mapped[str] = mapped_column(String(500), default="")
+    hero_credit: Mapped[str] = mapped_column(String(200), default="")
+    hero_width: Mapped[int] = mapped_column(Integer, default=1200)
+    hero_height: Mapped[int] = mapped_column(Integer, default=675)
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("author.id"), index=True)
+
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    is_featured: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    is_hot: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Approved comments only; kept by the comments service so that listings need no COUNT.
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    category: Mapped[Category] = relationship(lazy="raise")
+    author: Mapped[Author] = relationship(lazy="raise")
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tag, lazy="raise", order_by=Tag.name)
+
+    @property
+    def reading_minutes(self) -> int:
+        """About 200 words a minute, at least one minute."""
+        return max(1, math.ceil((self.word_count or 0) / 200))
+
+    @property
+    def was_updated(self) -> bool:
+        """True when the update falls on another moment than publication (shown in the meta)."""
+        if self.published_at is None or self.updated_at is None:
+            return False
+        return (self.updated_at - self.published_at).total_seconds() > 60
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug}>"
+
+
+class Page(db.Model):
+    """A static page (About Us, Contact Us, Privacy Policy, Terms & Conditions, Disclaimer)."""
+
+    __tablename__ = "page"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ContactMessage(db.Model):
+    """A message a reader sent through the Contact Us form."""
+
+    __tablename__ = "contact_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    handled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Comment(db.Model):
+    """A reader's comment; only approved ones are public."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'spam', 'trash')", name="status"),
+        Index("ix_comment_thread", "article_id", "status", "created_at"),
+        Index("ix_comment_moderation", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    author_name: Mapped[str] = mapped_column(String(80))
+    author_email: Mapped[str] = mapped_column(String(254), index=True)
+    author_url: Mapped[str] = mapped_column(String(200), default="")
+    body_html: Mapped[str] = mapped_column(Text)  # sanitized through hublet.sanitize
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    ip_address: Mapped[str] = mapped_column(String(64), default="", index=True)
+    user_agent: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(lazy="raise")
+    parent: Mapped[Comment | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class ModerationSetting(db.Model):
+    """One moderation setting (keyword lists, thresholds) a moderator can change."""
+
+    __tablename__ = "moderation_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Moderator(db.Model):
+    """Someone who may use the moderation page."""
+
+    __tablename__ = "moderator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout and password change: every session cookie minted before dies with it.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEntry(db.Model):
+    """One moderator action: who did what to which item, when."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL"), nullable=True
+    )
+    moderator_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    item_type: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ArticleViewDay(db.Model):
+    """Views of one article on one day (UTC), counted once per visitor."""
+
+    __tablename__ = "article_view_day"
+    __table_args__ = (
+        UniqueConstraint("article_id", "day", name="uq_article_view_day_article_day"),
+        Index("ix_article_view_day_day", "day", "article_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    day: Mapped[datetime] = mapped_column(Date)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(Article, "before_insert")
+@event.listens_for(Article, "before_update")
+def _sanitize_article_body(_mapper, _connection, article: Article) -> None:
+    """Whoever saves an article (seed, importers, CLI), its body is stored sanitized."""
+    state = inspect(article)
+    if state.pending or state.attrs.body_html.history.has_changes():
+        article.body_html = clean_article_html(article.body_html or "")
+        article.word_count = count_words(article.body_html)

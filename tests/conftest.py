@@ -1,0 +1,168 @@
+"""Fixtures: a fresh database per test on SQLite (and PostgreSQL with ``--db=postgresql``),
+``app``, ``client`` and ``runner``, builders, and a live server for the browser tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from hublet import create_app
+from hublet.extensions import db
+
+pytest_plugins = ["tests.builders"]
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="Database to run against; postgresql reads HUBLET_TEST_DATABASE_URL.",
+    )
+
+
+def base_config(database_url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": True,
+        "INSTANCE_PATH": str(instance),
+    }
+
+
+def _migrate(database_url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(database_url, instance))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database brought to the current schema by the migrations, once per session.
+
+    SQLite: a template file each test copies. PostgreSQL: the schema itself, emptied per test.
+    """
+    instance = tmp_path_factory.mktemp("template-instance")
+    if backend == "sqlite":
+        path = instance / "template.sqlite"
+        _migrate(f"sqlite:///{path}", instance)
+        return str(path)
+    url = os.environ.get("HUBLET_TEST_DATABASE_URL")
+    if not url:
+        pytest.exit("--db=postgresql needs HUBLET_TEST_DATABASE_URL", returncode=2)
+    reset_postgres_schema(url)
+    _migrate(url, instance)
+    return url
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _empty_postgres_tables(app: Flask) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        names = ", ".join(f'"{name}"' for name in tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app_config(backend: str, migrated_database: str, tmp_path: Path) -> dict:
+    """The config a test's app is built from; tests may change it before ``app`` is used."""
+    if backend == "sqlite":
+        path = tmp_path / "hublet.sqlite"
+        shutil.copyfile(migrated_database, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = migrated_database
+    return base_config(url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config: dict, backend: str) -> Iterator[Flask]:
+    """A fresh app on a fresh, migrated, empty database."""
+    application = create_app(app_config)
+    if backend == "postgresql":
+        _empty_postgres_tables(application)
+    from hublet.extensions import cache
+
+    with application.app_context():
+        cache.clear()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    response = client.get(path)
+    match = _TOKEN.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class LiveServer:
+    """The app served over real HTTP from a thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
