@@ -43,11 +43,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from hublet import errors, templating
     from hublet.articles import bp as articles_bp
+    from hublet.comments import bp as comments_bp
+    from hublet.feeds import bp as feeds_bp
+    from hublet.moderation import bp as moderation_bp
+    from hublet.search import bp as search_bp
     from hublet.site import bp as site_bp
 
     templating.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(feeds_bp)
+    # Last: its "/<slug>" static-page route must not shadow the others.
     app.register_blueprint(site_bp)
 
     from hublet.cli import register_commands

@@ -1,0 +1,3 @@
+"""feeds views."""
+
+from hublet.feeds import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""moderation views."""
+
+from hublet.moderation import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""search views."""
+
+from hublet.search import bp  # noqa: F401
