@@ -42,5 +42,9 @@ test: install system-deps lint
 		echo "HUBLET_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi
 
+# Real HTTP load on 100,000 seeded articles; BENCH_ARGS="--postgres URL --redis URL" for scale-out.
+bench: install system-deps
+	$(BIN)/python -m hublet.bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

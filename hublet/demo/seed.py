@@ -225,3 +225,63 @@ def _after_articles_written() -> None:
     from hublet import signals
 
     signals.articles_bulk_changed.send()
+
+
+def seed_synthetic_comments(count: int, progress: Callable[[int], None] | None = None) -> int:
+    """Add ``count`` approved comments in bulk, for benchmarks: most on a few busy articles,
+    the rest spread over the archive; comment counts are brought up to date at the end."""
+    from sqlalchemy import update
+
+    from hublet.models import Comment
+
+    with writing():
+        article_ids = list(
+            db.session.scalars(select(Article.id).order_by(Article.published_at.desc()).limit(2000))
+        )
+        db.session.commit()
+    if not article_ids:
+        return 0
+    now = utcnow().replace(microsecond=0)
+    done = 0
+    while done < count:
+        size = min(BATCH, count - done)
+        rows = []
+        for offset in range(size):
+            number = done + offset
+            # Every tenth comment lands on one of the ten newest stories: busy threads.
+            article_id = (
+                article_ids[number % 10]
+                if number % 10 == 0
+                else article_ids[number % len(article_ids)]
+            )
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "parent_id": None,
+                    "depth": 1,
+                    "author_name": f"Reader {number % 997}",
+                    "author_email": f"reader{number % 997}@example.com",
+                    "author_url": "",
+                    "body_html": f"<p>Comment number {number}: thanks for the report.</p>",
+                    "status": "approved",
+                    "ip_address": f"10.0.{number % 250}.{number % 200}",
+                    "user_agent": "bench",
+                    "created_at": now,
+                }
+            )
+        with writing():
+            db.session.execute(insert(Comment), rows)
+            db.session.commit()
+        done += size
+        if progress is not None:
+            progress(size)
+    with writing():
+        approved = (
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.article_id == Article.id, Comment.status == "approved")
+            .scalar_subquery()
+        )
+        db.session.execute(update(Article).values(comment_count=approved))
+        db.session.commit()
+    return done
