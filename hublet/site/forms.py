@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, Length
 
 from hublet.sanitize import remove_control_characters
 
@@ -19,13 +19,13 @@ class ContactForm(FlaskForm):
     name = StringField(
         "Name",
         filters=[_clean],
-        validators=[InputRequired("Please enter your name."), Length(max=80)],
+        validators=[DataRequired("Please enter your name."), Length(max=80)],
     )
     email = EmailField(
         "Email",
         filters=[_clean],
         validators=[
-            InputRequired("Please enter your email address."),
+            DataRequired("Please enter your email address."),
             Length(max=254),
             Email("Please enter a valid email address.", check_deliverability=False),
         ],
@@ -33,13 +33,13 @@ class ContactForm(FlaskForm):
     subject = StringField(
         "Subject",
         filters=[_clean],
-        validators=[InputRequired("Please enter a subject."), Length(max=200)],
+        validators=[DataRequired("Please enter a subject."), Length(max=200)],
     )
     message = TextAreaField(
         "Message",
         filters=[_clean],
         validators=[
-            InputRequired("Please write your message."),
+            DataRequired("Please write your message."),
             Length(min=10, max=5000, message="Your message must be 10 to 5,000 characters."),
         ],
     )
