@@ -40,7 +40,8 @@ class DefaultConfig:
     ARTICLES_PER_PAGE = 10
     WORDS_PER_MINUTE = 200
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection the database dropped (restart, failover) is replaced, not used.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
     # Reader input is small: 64 KB is plenty for every form here.
@@ -52,11 +53,21 @@ class DefaultConfig:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Served over HTTPS (HUBLET_HTTPS=true): HSTS, Secure cookies named "__Host-session".
+    HTTPS = False
+    # Reverse proxies in front (HUBLET_TRUSTED_PROXIES=1): client address from X-Forwarded-For.
+    TRUSTED_PROXIES = 0
+    LOG_LEVEL = "INFO"
 
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 60
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Several sites may share one Redis: every key this site writes starts with its prefix.
+    RATELIMIT_KEY_PREFIX = "hublet"
+    CACHE_KEY_PREFIX = "hublet:"
+    # Per client address, on POSTs (Flask-Limiter syntax; see hublet.security.rate_limit).
+    RATELIMIT_CONTACT = "5 per minute;30 per day"
 
     REDIS_URL: str | None = None
 
@@ -83,6 +94,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["CACHE_TYPE"] = "RedisCache"
         if app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
             app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+            # Redis down: count in this process's memory rather than fail every request.
+            app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))

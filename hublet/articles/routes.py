@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, request
 
 from hublet.articles import bp, queries
 from hublet.htmx import render_page
@@ -20,6 +20,14 @@ def _listing_page(kind: str, subject: object, paged: queries.Paged) -> Response:
     )
 
 
+def requested_cursor() -> queries.Cursor | None:
+    """The infinite-scroll position in ``?before=``; a malformed one is a 404 like a bad page."""
+    raw = request.args.get("before")
+    if raw is None:
+        return None
+    return queries.decode_cursor(raw) or abort(404)
+
+
 @bp.get("/article/<slug>")
 def article(slug: str) -> Response:
     """One story, with its related posts and the comment region."""
@@ -33,21 +41,21 @@ def article(slug: str) -> Response:
 @bp.get("/category/<slug>")
 def category(slug: str) -> Response:
     subject = queries.category_by_slug(slug) or abort(404)
-    paged = queries.category_articles(subject, requested_page(), _per_page())
+    paged = queries.category_articles(subject, requested_page(), _per_page(), requested_cursor())
     return _listing_page("category", subject, paged)
 
 
 @bp.get("/tag/<slug>")
 def tag(slug: str) -> Response:
     subject = queries.tag_by_slug(slug) or abort(404)
-    paged = queries.tag_articles(subject, requested_page(), _per_page())
+    paged = queries.tag_articles(subject, requested_page(), _per_page(), requested_cursor())
     return _listing_page("tag", subject, paged)
 
 
 @bp.get("/author/<slug>")
 def author(slug: str) -> Response:
     subject = queries.author_by_slug(slug) or abort(404)
-    paged = queries.author_articles(subject, requested_page(), _per_page())
+    paged = queries.author_articles(subject, requested_page(), _per_page(), requested_cursor())
     return _listing_page("author", subject, paged)
 
 

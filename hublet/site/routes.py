@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 
 from hublet.articles import queries as article_queries
+from hublet.articles.routes import requested_cursor
 from hublet.htmx import render_page
 from hublet.paging import ensure_page_exists, requested_page
+from hublet.security import rate_limit
 from hublet.site import bp, queries
 from hublet.site.forms import ContactForm
 
@@ -17,12 +19,14 @@ CONTACT_SLUG = "contact-us"
 def home() -> Response:
     """The lead story and the latest articles, newest first."""
     page = requested_page()
-    paged = article_queries.latest_articles(page, int(current_app.config["ARTICLES_PER_PAGE"]))
+    per_page = int(current_app.config["ARTICLES_PER_PAGE"])
+    paged = article_queries.latest_articles(page, per_page, requested_cursor())
     ensure_page_exists(page, len(paged.items))
     return render_page("site/home.html", "articles/_archive_page.html", paged=paged, kind="home")
 
 
 @bp.route(f"/{CONTACT_SLUG}", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_CONTACT")
 def contact() -> Response:
     """The contact page; a valid message is stored and the reader thanked."""
     page = queries.page_by_slug(CONTACT_SLUG)
