@@ -29,6 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
 
+    from hublet import security
+
+    security.init_app(app)  # first: its input guards run before every other hook
+
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True
