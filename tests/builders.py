@@ -82,6 +82,46 @@ def make_article(
     return _save(article)
 
 
+def make_comment(
+    article: Article | None = None,
+    *,
+    text: str = "A thoughtful comment.",
+    status: str = "pending",
+    author_name: str = "Reader",
+    author_email: str = "reader@example.com",
+    age: timedelta | None = None,
+    **fields,
+):  # type: ignore[no-untyped-def]
+    """A comment (pending unless told otherwise); the article's comment count is kept right."""
+    from hublet.comments.services import recount_comments
+    from hublet.models import Comment
+    from hublet.sanitize import clean_comment_html
+
+    article = article or make_article()
+    comment = Comment(
+        article_id=article.id,
+        author_name=author_name,
+        author_email=author_email,
+        body_html=fields.pop("body_html", None) or clean_comment_html(text),
+        status=status,
+        created_at=fields.pop("created_at", utcnow() - (age or timedelta(0))),
+        **fields,
+    )
+    with writing():
+        db.session.add(comment)
+        db.session.flush()
+        recount_comments(comment.article_id)
+        db.session.commit()
+    return comment
+
+
+def make_moderator(username: str = "mod", password: str = "correct horse battery"):  # type: ignore[no-untyped-def]
+    """An active moderator with this password."""
+    from hublet.moderation.accounts import create_moderator
+
+    return create_moderator(username, password)
+
+
 def _save(row):  # type: ignore[no-untyped-def]
     with writing():
         db.session.add(row)

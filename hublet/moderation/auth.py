@@ -1,0 +1,139 @@
+"""Who is logged in to the moderation page, and the door every moderation route goes through.
+
+The session cookie holds the moderator's id, their session version and two timestamps. The
+version is checked against the database on every request: logout, a password change and
+deactivation bump it, so every cookie minted before (a copied one included) stops working.
+Sessions end after 30 minutes idle or 12 hours in all, whatever the cookie says.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, g, make_response, redirect, request, session, url_for
+
+from hublet.errors import render_error
+from hublet.extensions import db
+from hublet.htmx import is_htmx_request
+from hublet.models import Moderator
+
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 60 * 60
+# The idle clock in the cookie is refreshed at most this often (not a new cookie per request).
+SEEN_REFRESH_SECONDS = 30
+
+PUBLIC_ENDPOINTS = frozenset({"moderation.login"})
+
+_ID, _VERSION, _LOGIN_AT, _SEEN_AT = "mod_id", "mod_version", "mod_login_at", "mod_seen_at"
+
+
+def start_session(moderator: Moderator) -> None:
+    """A brand-new session for this moderator: nothing from before the login survives."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the old session's token for this request
+    now = int(time.time())
+    session[_ID] = moderator.id
+    session[_VERSION] = moderator.session_version
+    session[_LOGIN_AT] = now
+    session[_SEEN_AT] = now
+    g.moderator = moderator
+
+
+def end_session() -> None:
+    """Forget the login in this browser (the server side is the session version)."""
+    session.clear()
+    g.moderator = None
+
+
+def _limits() -> tuple[int, int]:
+    config = current_app.config
+    return (
+        int(config.get("MODERATION_IDLE_SECONDS", IDLE_SECONDS)),
+        int(config.get("MODERATION_ABSOLUTE_SECONDS", ABSOLUTE_SECONDS)),
+    )
+
+
+def current_moderator() -> Moderator | None:
+    """The moderator this request's session belongs to, if it is still valid."""
+    if "moderator" in g:
+        return g.moderator
+    g.moderator = None
+    moderator_id = session.get(_ID)
+    if moderator_id is None:
+        return None
+    idle, absolute = _limits()
+    now = time.time()
+    login_at = _number(session.get(_LOGIN_AT))
+    seen_at = _number(session.get(_SEEN_AT))
+    if now - login_at > absolute or now - seen_at > idle:
+        session.clear()
+        return None
+    moderator = db.session.get(Moderator, moderator_id) if isinstance(moderator_id, int) else None
+    if (
+        moderator is None
+        or not moderator.is_active
+        or moderator.session_version != session.get(_VERSION)
+    ):
+        session.clear()
+        return None
+    if now - seen_at >= SEEN_REFRESH_SECONDS:
+        session[_SEEN_AT] = int(now)
+    g.moderator = moderator
+    return moderator
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def safe_next(value: str | None, default: str) -> str:
+    """``value`` when it is a path on this site, else ``default``.
+
+    Refuses ``//host``, ``/\\host`` (browsers read it as ``//host``), absolute URLs,
+    ``javascript:`` and the like, and anything with spaces or control characters.
+    """
+    if not value or not isinstance(value, str) or len(value) > 2000:
+        return default
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def _this_page() -> str:
+    """Where to come back after logging in: this page, or for htmx the page it came from."""
+    if is_htmx_request():
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc and current.netloc != request.host:
+            return ""
+        path = current.path + (f"?{current.query}" if current.query else "")
+        return safe_next(path, "")
+    return request.full_path.rstrip("?")
+
+
+def refuse() -> Response:
+    """The answer to a moderation request without a valid login; nothing has been done."""
+    next_path = _this_page() if request.method in ("GET", "HEAD") or is_htmx_request() else ""
+    login_url = url_for("moderation.login", next=next_path or None)
+    if is_htmx_request():
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = login_url
+        return response
+    if request.method in ("GET", "HEAD"):
+        return redirect(login_url, code=303)
+    return render_error(401, "Please log in as a moderator first. Nothing was changed.")
+
+
+def guard() -> Response | None:
+    """``before_request`` of the moderation blueprint: only moderators get through."""
+    g.pop("moderator", None)  # never trust a value left from another request
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_moderator() is not None:
+        return None
+    return refuse()
