@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from hublet import create_app
 from hublet.extensions import db
 
-pytest_plugins = ["tests.builders"]
+pytest_plugins = ["tests.builders", "tests.browser.seeding"]
 
 TEST_SECRET = "test-secret-key-not-for-production"
 
