@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     app.cli.add_command(seed_command)
+    app.cli.add_command(check_command)
+    app.cli.add_command(backup_command)
     for command in MODERATOR_COMMANDS:
         app.cli.add_command(command)
 
@@ -37,6 +42,42 @@ def seed_command(synthetic: int | None) -> None:
         with click.progressbar(length=synthetic, label="Synthetic articles") as bar:
             added = seed_synthetic(synthetic, progress=bar.update)
         click.echo(f"Added {added} synthetic articles.")
+
+
+# --- Integrity and backups (issue 7); the logic lives in hublet.maintenance ---
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check the database: integrity, foreign keys, migrations, orphans, the search index.
+
+    Exits 0 when every check holds, 1 otherwise.
+    """
+    from hublet.maintenance import run_checks
+
+    results = run_checks()
+    for result in results:
+        click.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.name}: {result.detail}")
+    if not all(result.ok for result in results):
+        raise SystemExit(1)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH while the site keeps serving (online backup API)."""
+    from hublet.maintenance import BackupNotSupported, backup_sqlite
+
+    try:
+        report = backup_sqlite(path)
+    except BackupNotSupported as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="PATH") from None
+    click.echo(f"Backed up {report.pages} pages ({report.size:,} bytes) to {report.path}.")
 
 
 # --- Moderator accounts (issue 4); the rules live in hublet.moderation.accounts ---
