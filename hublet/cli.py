@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -86,7 +87,7 @@ def backup_command(path: Path) -> None:
 def _read_new_password(from_stdin: bool) -> str:
     """The new password: one line of stdin, or typed twice at hidden prompts."""
     if from_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise click.ClickException("No password was given on standard input.")
         return password
@@ -107,6 +108,7 @@ def _account_call(action, *args):  # type: ignore[no-untyped-def]
 
 
 @click.command("create-moderator")
+@with_appcontext
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_moderator_command(username: str, password_stdin: bool) -> None:
@@ -120,6 +122,7 @@ def create_moderator_command(username: str, password_stdin: bool) -> None:
 
 
 @click.command("set-password")
+@with_appcontext
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_password_command(username: str, password_stdin: bool) -> None:
@@ -133,6 +136,7 @@ def set_password_command(username: str, password_stdin: bool) -> None:
 
 
 @click.command("list-moderators")
+@with_appcontext
 def list_moderators_command() -> None:
     """List the moderators with their state and last login."""
     from hublet.moderation import accounts
@@ -150,6 +154,7 @@ def list_moderators_command() -> None:
 
 
 @click.command("deactivate-moderator")
+@with_appcontext
 @click.argument("username")
 def deactivate_moderator_command(username: str) -> None:
     """Stop a moderator from logging in (their open sessions end)."""

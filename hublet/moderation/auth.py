@@ -9,7 +9,7 @@ Sessions end after 30 minutes idle or 12 hours in all, whatever the cookie says.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, g, make_response, redirect, request, session, url_for
 
@@ -101,6 +101,10 @@ def safe_next(value: str | None, default: str) -> str:
         return default
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
+        return default
+    # Encoded tricks in the path (``/%2F/host``, ``/%5Chost``, ``/%0a``) are refused as well.
+    path = unquote(parts.path)
+    if path.startswith("//") or "\\" in path or any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
         return default
     return value
 
