@@ -69,6 +69,9 @@ def seed_demo() -> SeedReport:
             )
             db.session.commit()
             report.articles += 1
+        # End the transaction (and SQLite's write lock) even when nothing was added: the hooks
+        # below write through connections of their own.
+        db.session.commit()
     _after_articles_written()
     return report
 
