@@ -203,3 +203,36 @@ def test_row_actions_work_without_javascript(browser, live_server, comments):
         expect(count(page, "approved")).to_have_text("1")
     finally:
         context.close()
+
+
+def test_an_expired_session_sends_htmx_actions_to_the_login(page: Page, app: Flask, comments):
+    from sqlalchemy import update
+
+    from hublet.extensions import db
+    from hublet.models import Comment, Moderator
+
+    log_in(page)
+    expect(count(page, "pending")).to_have_text("4")
+    with app.app_context():  # logged out elsewhere: every session of this moderator ends
+        db.session.execute(update(Moderator).values(session_version=Moderator.session_version + 1))
+        db.session.commit()
+    row(page, "Alice").get_by_role("button", name="Approve").click()
+    expect(page).to_have_url(re.compile(r"/moderation/login\?next=/moderation/"))
+    expect(page.get_by_role("heading", name="Moderator login")).to_be_visible()
+    with app.app_context():
+        statuses = db.session.scalars(db.select(Comment.status)).all()
+        assert set(statuses) == {"pending"}
+
+
+def test_an_error_shows_in_the_status_line_and_the_row_stays(page: Page, app: Flask, comments):
+    from hublet.extensions import db
+    from hublet.models import Comment
+
+    log_in(page)
+    with app.app_context():  # another moderator deleted it meanwhile
+        db.session.delete(db.session.get(Comment, comments["ids"]["Bob"]))
+        db.session.commit()
+    row(page, "Bob").get_by_role("button", name="Spam").click()
+    expect(page.locator("#mod-status")).to_contain_text("That comment no longer exists")
+    expect(row(page, "Bob")).to_be_visible()
+    expect(count(page, "spam")).to_have_text("0")
