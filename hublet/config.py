@@ -71,6 +71,16 @@ class DefaultConfig:
 
     REDIS_URL: str | None = None
 
+    # Reader comments (hublet/comments/rules.py). These are the defaults; a moderator's
+    # choices are stored in ModerationSetting and take precedence.
+    COMMENTS_CLOSE_AFTER_DAYS: int | None = None  # None: comments never close by age
+    COMMENT_LINKS_THRESHOLD = 2  # more links than this: held for a moderator
+    COMMENT_FLOOD_SECONDS = 15  # 0 turns the flood rule off
+    COMMENT_FIRST_TIME_HOLD = True
+    COMMENT_MODERATION_KEYWORDS: list[str] = []
+    COMMENT_DISALLOWED_KEYWORDS: list[str] = []
+    COMMENT_RATE_LIMIT = "10 per minute;60 per hour"  # Flask-Limiter, per client address
+
 
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` from the defaults, the instance folder and the environment."""

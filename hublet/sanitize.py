@@ -69,12 +69,20 @@ def _nofollow_ugc(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_comment_linker = Linker(callbacks=[_nofollow_ugc], skip_tags={"code"}, parse_email=False)
+# No skip_tags: bleach double-escapes the text of skipped tags (``<code>a &lt; b</code>``).
+_comment_linker = Linker(callbacks=[_nofollow_ugc], parse_email=False)
+_BLOCK_START = re.compile(r"^<(p|blockquote|ul|ol)[\s>]", re.IGNORECASE)
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
 
 def clean_comment_html(text: str) -> str:
-    """Turn a reader's comment into safe HTML: allowed tags kept, bare URLs linked,
-    blank lines into paragraphs and single newlines into ``<br>``."""
+    """Turn a reader's comment into safe HTML.
+
+    The policy (issue 3): tags ``a em strong code blockquote p br ul ol li``; on ``a`` only
+    ``href`` and ``title`` (plus our ``rel="nofollow ugc noopener"``); protocols http, https,
+    mailto; bare URLs become links; blank lines make paragraphs and single newlines ``<br>``;
+    every other tag is shown as text, every other attribute removed.
+    """
     text = remove_control_characters(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     cleaned = bleach.clean(
         text,
@@ -86,17 +94,19 @@ def clean_comment_html(text: str) -> str:
     )
     paragraphs = [p.strip() for p in _BLANK_LINES.split(cleaned) if p.strip()]
     html = "".join(
-        p if p.startswith("<p>") else "<p>" + p.replace("\n", "<br>\n") + "</p>" for p in paragraphs
+        p if _BLOCK_START.match(p) else "<p>" + p.replace("\n", "<br>\n") + "</p>"
+        for p in paragraphs
     )
     linked = _comment_linker.linkify(html)
     # Linkify reparses the markup; clean once more so nothing it produced escapes the policy.
-    return bleach.clean(
+    final = bleach.clean(
         linked,
         tags=COMMENT_TAGS,
         attributes={"a": ["href", "title", "rel"]},
         protocols=COMMENT_PROTOCOLS,
         strip=False,
     )
+    return _EMPTY_PARAGRAPH.sub("", final)
 
 
 def html_to_text(html: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 
 from hublet.articles import bp, queries
+from hublet.comments.section import comment_section
 from hublet.htmx import render_page
 from hublet.paging import ensure_page_exists, requested_page
 
@@ -35,7 +36,9 @@ def article(slug: str) -> Response:
     if story is None:
         abort(404)
     related = queries.related_articles(story)
-    return render_page("articles/article.html", article=story, related=related)
+    return render_page(
+        "articles/article.html", article=story, related=related, comments=comment_section(story)
+    )
 
 
 @bp.get("/category/<slug>")

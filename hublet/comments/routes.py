@@ -1,3 +1,128 @@
-"""Comment views (issue 3)."""
+"""Posting a comment: with htmx the thread and form update in place; without, POST-redirect-GET.
 
-from hublet.comments import bp  # noqa: F401
+Problems answer where the reader looks: 422 re-renders the form with messages beside the
+fields; 409 (duplicate) and 429 (too fast) are a short alert beside the Post button; without
+JavaScript the article page comes back with the same form and messages.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, make_response, redirect, render_template, request, url_for
+
+from hublet.articles import queries as article_queries
+from hublet.comments import bp, cookies, queries, rules, services
+from hublet.comments.forms import CommentForm
+from hublet.comments.section import CommentSection, blank_form, comment_section
+from hublet.errors import render_error
+from hublet.extensions import limiter
+from hublet.htmx import add_vary, is_htmx_request, render_page
+from hublet.models import Article, Comment
+
+FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
+DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
+CLOSED_MESSAGE = "Comments are closed."
+NO_ARTICLE_MESSAGE = "That article does not exist or is not published, so it cannot take comments."
+BAD_PARENT_MESSAGE = "The comment you replied to is no longer available."
+POSTED_MESSAGE = "Thank you, your comment was posted."
+HELD_MESSAGE = "Thank you, your comment is awaiting moderation."
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("COMMENT_RATE_LIMIT") or "1000000 per second"
+
+
+@bp.post("/article/<slug>/comments")
+@limiter.limit(_rate_limit, exempt_when=lambda: not current_app.config.get("COMMENT_RATE_LIMIT"))
+def post_comment(slug: str) -> Response:
+    """Store a reader's comment, or say what is wrong with it."""
+    article = article_queries.visible_article(slug)
+    if article is None:
+        return render_error(404, NO_ARTICLE_MESSAGE)
+    settings = rules.get_settings()
+    if rules.comments_closed(article, settings):
+        return render_error(403, CLOSED_MESSAGE)
+
+    form = CommentForm()
+    valid = form.validate_on_submit()
+    parent = _parent(article, form)
+    if form.parent_id.data and parent is None:
+        form.parent_id.errors = [BAD_PARENT_MESSAGE]
+        valid = False
+    if not valid:
+        return _problem(422, comment_section(article, form, parent, settings=settings))
+
+    submission = services.make_submission(
+        name=form.name.data,
+        email=form.email.data,
+        website=form.website.data or "",
+        text=form.comment.data,
+        ip_address=request.remote_addr or "",
+        honeypot_filled=form.honeypot_filled,
+    )
+    outcome = services.post_comment(
+        article.id, parent, submission, request.headers.get("User-Agent", ""), settings
+    )
+    if not outcome.stored:
+        status, message = (
+            (409, DUPLICATE_MESSAGE) if outcome.result == "duplicate" else (429, FLOOD_MESSAGE)
+        )
+        return _problem(status, comment_section(article, form, parent, message, settings=settings))
+
+    comment = outcome.comment
+    assert comment is not None
+    response = _posted(article, comment, settings)
+    cookies.remember_own_comment(response, comment.id)
+    if form.save_details.data:
+        cookies.save_details(response, submission.name, submission.email, submission.website)
+    else:
+        cookies.forget_details(response)
+    return add_vary(response)
+
+
+def _parent(article: Article, form: CommentForm) -> Comment | None:
+    if not form.parent_id.data:
+        return None
+    return queries.reply_target(article.id, form.parent_id.data, cookies.own_comment_ids())
+
+
+def _posted(article: Article, comment: Comment, settings: rules.CommentSettings) -> Response:
+    """htmx: the new comment in its place, a fresh form, the new count. Else: redirect."""
+    if not is_htmx_request():
+        target = url_for("articles.article", slug=article.slug, _anchor=f"comment-{comment.id}")
+        return redirect(target, code=303)
+    own = [*cookies.own_comment_ids(), comment.id]
+    thread = queries.load_thread(article.id, own)
+    node = thread.node(comment.id)
+    form = blank_form()
+    if request.form.get("save_details"):
+        form = CommentForm(
+            formdata=None,
+            data={"name": comment.author_name, "email": comment.author_email,
+                  "website": comment.author_url, "save_details": True},
+        )  # fmt: skip
+    section = CommentSection(
+        article=article,
+        thread=thread,
+        form=form,
+        closed=rules.comments_closed(article, settings),
+        posted=POSTED_MESSAGE if comment.status == "approved" else HELD_MESSAGE,
+    )
+    body = render_template("comments/_posted.html", article=article, comments=section, node=node)
+    return make_response(body, 200)
+
+
+def _problem(status: int, section: CommentSection) -> Response:
+    """The form (422) or a short alert (409, 429) for htmx; the article page otherwise."""
+    if is_htmx_request():
+        template = "comments/_form.html" if status == 422 else "comments/_notice.html"
+        body = render_template(template, article=section.article, comments=section)
+        return add_vary(make_response(body, status))
+    related = article_queries.related_articles(section.article)
+    response = render_page(
+        "articles/article.html",
+        article=section.article,
+        related=related,
+        comments=section,
+        status=status,
+    )
+    return add_vary(response)
