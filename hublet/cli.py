@@ -13,6 +13,10 @@ from flask.cli import with_appcontext
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     app.cli.add_command(seed_command)
+    from hublet.editorial.commands import COMMANDS as EDITORIAL_COMMANDS
+
+    for editorial_command in EDITORIAL_COMMANDS:
+        app.cli.add_command(editorial_command)
     app.cli.add_command(check_command)
     app.cli.add_command(backup_command)
     for command in MODERATOR_COMMANDS:

@@ -124,6 +124,8 @@ class Article(db.Model):
     is_featured: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     is_hot: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The post's id on the WordPress site it was imported from (re-imports, /?p=ID links).
+    wp_post_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True, index=True)
     # Approved comments only; kept by the comments service so that listings need no COUNT.
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -158,6 +160,8 @@ class Page(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The page's id on the WordPress site it was imported from (re-imports, /?page_id=ID).
+    wp_post_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True, index=True)
 
 
 class ContactMessage(db.Model):
@@ -199,6 +203,10 @@ class Comment(db.Model):
     ip_address: Mapped[str] = mapped_column(String(64), default="", index=True)
     user_agent: Mapped[str] = mapped_column(String(400), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The comment's id on the WordPress site it was imported from (re-imports update it).
+    wp_comment_id: Mapped[int | None] = mapped_column(
+        Integer, nullable=True, unique=True, index=True
+    )
 
     article: Mapped[Article] = relationship(lazy="raise")
     parent: Mapped[Comment | None] = relationship(remote_side=[id], lazy="raise")

@@ -18,11 +18,23 @@ CONTACT_SLUG = "contact-us"
 @bp.get("/")
 def home() -> Response:
     """The lead story and the latest articles, newest first."""
+    if "p" in request.args or "page_id" in request.args:
+        return _wordpress_redirect()
     page = requested_page()
     per_page = int(current_app.config["ARTICLES_PER_PAGE"])
     paged = article_queries.latest_articles(page, per_page, requested_cursor())
     ensure_page_exists(page, len(paged.items))
     return render_page("site/home.html", "articles/_archive_page.html", paged=paged, kind="home")
+
+
+def _wordpress_redirect() -> Response:
+    """Old WordPress links (``/?p=ID``, ``/?page_id=ID``) move for good to the imported story."""
+    from hublet.editorial.queries import wordpress_address
+
+    address = wordpress_address(request.args.get("p"), request.args.get("page_id"))
+    if address is None:
+        abort(404)
+    return redirect(address, code=301)
 
 
 @bp.route(f"/{CONTACT_SLUG}", methods=["GET", "POST"])

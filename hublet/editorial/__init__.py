@@ -1,0 +1,1 @@
+"""Editorial tools behind the ``flask`` commands: importers, export, day-to-day switches."""

@@ -1,0 +1,580 @@
+"""Import a WordPress eXtended RSS (WXR) export, streaming: one ``<item>`` in memory at a time.
+
+The file is read with ``defusedxml``'s ``iterparse``, which refuses DTDs and entity
+declarations (a "billion laughs" file stops at once), and every element is dropped from the
+tree as soon as it is handled. What is kept across the file is small: author logins, the
+pictures of attachments (for featured images) and, for posts whose featured picture comes
+later in the file, the two ids that join them.
+
+Re-running is safe: posts and pages are found again by their WordPress id (then by slug),
+comments by their WordPress comment id, terms and authors by slug.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import unescape
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from hublet import signals
+from hublet.comments.services import recount_comments
+from hublet.database import writing
+from hublet.editorial.report import EditorialError, ImportReport
+from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag, slugify
+from hublet.extensions import db
+from hublet.models import Article, Author, Category, Comment, Page, Tag
+from hublet.sanitize import clean_article_html, clean_comment_html, html_to_text
+from hublet.timeutil import utcnow
+
+KINDS = ("categories", "tags", "authors", "articles", "pages", "comments", "featured images")
+BATCH = 100
+
+_NAMESPACES = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://wellformedweb.org/CommentAPI/": "wfw",
+}
+_COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
+_SKIPPED_STATUS = {
+    "trash": "in WordPress's trash",
+    "auto-draft": "an empty auto-draft",
+    "inherit": "a revision",
+}
+_BLOCK_START = re.compile(
+    r"^\s*<(?:p|h[1-6]|ul|ol|li|blockquote|figure|table|pre|div|hr|img|!--)[\s>/]", re.I
+)
+_SIZE = re.compile(r's:5:"width";i:(\d+);s:6:"height";i:(\d+);')
+_NO_DATE = "0000-00-00 00:00:00"
+
+
+def _name(tag: str) -> str:
+    """'{http://wordpress.org/export/1.2/}post_id' -> 'wp:post_id' (any WXR version)."""
+    if not tag.startswith("{"):
+        return tag
+    uri, local = tag[1:].split("}", 1)
+    if uri.startswith("http://wordpress.org/export/"):
+        return ("excerpt:" if uri.rstrip("/").endswith("/excerpt") else "wp:") + local
+    return f"{_NAMESPACES.get(uri, uri)}:{local}"
+
+
+def read_wxr(
+    path: str, progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[str, Element]]:
+    """Yield ``(name, element)`` for each child of ``<channel>``, then forget it."""
+    if not os.path.isfile(path):
+        raise EditorialError(f"No such file: {path}")
+    depth = 0
+    channel: Element | None = None
+    with open(path, "rb") as handle:
+        try:
+            for event, element in iterparse(
+                handle, events=("start", "end"), forbid_dtd=True, forbid_entities=True
+            ):
+                if event == "start":
+                    depth += 1
+                    if depth == 1 and element.tag != "rss":
+                        raise EditorialError(
+                            f"{path} is not a WordPress export: its root element is "
+                            f"<{_name(element.tag)}>, not <rss>."
+                        )
+                    if depth == 2 and element.tag == "channel":
+                        channel = element
+                    continue
+                depth -= 1
+                if depth == 2 and channel is not None:
+                    yield _name(element.tag), element
+                    del channel[:]
+                    if progress:
+                        progress(handle.tell())
+        except ParseError as error:
+            raise EditorialError(f"{path} is not well-formed XML: {error}.") from None
+        except DefusedXmlException as error:
+            raise EditorialError(
+                f"{path} was refused: it declares a DTD or entities ({type(error).__name__}),"
+                " which a WordPress export never does."
+            ) from None
+
+
+@dataclass
+class WxrItem:
+    """The parts of one ``<item>`` the importer reads."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    terms: list[tuple[str, str, str]] = field(default_factory=list)  # domain, nicename, name
+    meta: dict[str, str] = field(default_factory=dict)
+    comments: list[dict[str, str]] = field(default_factory=list)
+
+    def get(self, key: str, default: str = "") -> str:
+        """A field's text, stripped (bodies keep their whitespace: it marks paragraphs)."""
+        value = self.fields.get(key) or default
+        return value if key == "content:encoded" else value.strip()
+
+    @property
+    def wp_id(self) -> int:
+        return _int(self.fields.get("wp:post_id"))
+
+    @property
+    def label(self) -> str:
+        kind = self.get("wp:post_type", "post")
+        return f'{kind} {self.wp_id} "{self.get("title") or "(no title)"}"'
+
+
+def parse_item(element: Element) -> WxrItem:
+    """Read an ``<item>`` element into a :class:`WxrItem`."""
+    item = WxrItem()
+    for child in element:
+        key = _name(child.tag)
+        if key == "category":
+            item.terms.append(
+                (child.get("domain", ""), unquote(child.get("nicename", "")), child.text or "")
+            )
+        elif key == "wp:postmeta":
+            values = {_name(part.tag): part.text or "" for part in child}
+            item.meta[values.get("wp:meta_key", "")] = values.get("wp:meta_value", "")
+        elif key == "wp:comment":
+            item.comments.append({_name(part.tag): part.text or "" for part in child})
+        else:
+            item.fields.setdefault(key, child.text or "")
+    return item
+
+
+def _fields(element: Element) -> dict[str, str]:
+    return {_name(child.tag): (child.text or "").strip() for child in element}
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return 0
+
+
+def _date(*candidates: str) -> datetime | None:
+    """The first real 'YYYY-MM-DD HH:MM:SS' among the candidates (GMT first, then local)."""
+    for value in candidates:
+        value = (value or "").strip()
+        if value and value != _NO_DATE:
+            try:
+                return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                continue
+    return None
+
+
+def autop(text: str) -> str:
+    """WordPress stores paragraphs as blank lines and adds ``<p>`` when it shows them."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    html = []
+    for block in blocks:
+        if not block:
+            continue
+        if _BLOCK_START.match(block):
+            html.append(block)
+        else:
+            html.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(html)
+
+
+def make_excerpt(html: str, words: int = 40) -> str:
+    """The first words of a body's text, for cards."""
+    parts = html_to_text(html).split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def _web_url(value: str, limit: int) -> str:
+    value = (value or "").strip()
+    return value[:limit] if value.startswith(("http://", "https://")) else ""
+
+
+@dataclass
+class Picture:
+    """An attachment, remembered for posts that use it as their featured image."""
+
+    url: str
+    alt: str
+    caption: str
+    width: int | None
+    height: int | None
+
+
+class WordPressImporter:
+    """Maps a WXR file onto Hublet's rows; ``run`` does the whole file."""
+
+    def __init__(self, path: str, progress: Callable[[int], None] | None = None) -> None:
+        self.path = path
+        self.progress = progress
+        self.report = ImportReport()
+        self.authors: dict[str, int] = {}  # WordPress login -> Author.id
+        self.pictures: dict[int, Picture] = {}  # attachment post id -> picture
+        self.waiting_for_picture: dict[int, int] = {}  # Article.id -> attachment post id
+        self.saw_wxr = False
+
+    def run(self) -> ImportReport:
+        """Import everything, committing every ``BATCH`` items; signals the search index."""
+        pending = 0
+        with writing():
+            try:
+                for name, element in read_wxr(self.path, self.progress):
+                    self._dispatch(name, element)
+                    pending += 1
+                    if pending >= BATCH:
+                        db.session.commit()
+                        pending = 0
+                if not self.saw_wxr:
+                    raise EditorialError(
+                        f"{self.path} is not a WordPress export: it has no <wp:wxr_version>."
+                    )
+                self._attach_late_pictures()
+                db.session.commit()
+            except EditorialError as error:
+                # A broken file stops the reading; the whole items before the break stay
+                # (a run after the file is fixed picks up from them without duplicates).
+                db.session.commit()
+                error.report = self.report  # type: ignore[attr-defined]
+                raise
+            except BaseException:
+                db.session.rollback()
+                raise
+            finally:
+                if self.report.created["articles"] or self.report.updated["articles"]:
+                    signals.articles_bulk_changed.send()
+        return self.report
+
+    # -- channel children ------------------------------------------------------------------
+
+    def _dispatch(self, name: str, element: Element) -> None:
+        if name == "wp:wxr_version":
+            self.saw_wxr = True
+        elif name == "wp:author":
+            self._guarded(
+                f"author {_fields(element).get('wp:author_login', '')}", element, self._author
+            )
+        elif name == "wp:category":
+            self._guarded(
+                f"category {_fields(element).get('wp:category_nicename', '')}",
+                element,
+                self._category,
+            )
+        elif name == "wp:tag":
+            self._guarded(f"tag {_fields(element).get('wp:tag_slug', '')}", element, self._tag)
+        elif name == "wp:term":
+            values = _fields(element)
+            self.report.skip(
+                f"term {values.get('wp:term_slug', '')}",
+                f"taxonomy '{values.get('wp:term_taxonomy', '')}' has no place in Hublet",
+            )
+        elif name == "item":
+            item = parse_item(element)
+            self._guarded(item.label, item, self._item)
+
+    def _guarded(self, label: str, subject: object, handler: Callable[[object], None]) -> None:
+        """Run one item's import in a savepoint: a bad item is reported, the rest go on."""
+        try:
+            with db.session.begin_nested():
+                handler(subject)
+        except (ValueError, LookupError, SQLAlchemyError) as error:
+            self.report.fail(label, _short(error))
+
+    def _author(self, element: Element) -> None:
+        values = _fields(element)
+        login = values.get("wp:author_login", "")
+        if not login:
+            raise ValueError("no wp:author_login")
+        name = values.get("wp:author_display_name") or login
+        slug = slugify(unquote(login), "author")
+        author = db.session.scalar(select(Author).where(Author.slug == slug))
+        if author is None:
+            author = ensure_author(name, slug, self.report)
+        else:
+            author.name = name[:120]
+            self.report.count("authors", created=False)
+        db.session.flush()
+        self.authors[login] = author.id
+
+    def _category(self, element: Element) -> None:
+        values = _fields(element)
+        name = unescape(values.get("wp:cat_name", ""))
+        slug = unquote(values.get("wp:category_nicename", "")) or slugify(name, "category")
+        description = values.get("wp:category_description", "")
+        category = db.session.scalar(select(Category).where(Category.slug == slug))
+        if category is None:
+            ensure_category(name or slug, slug, self.report, description=description)
+        else:
+            category.name = (name or slug)[:120]
+            category.description = description
+            self.report.count("categories", created=False)
+
+    def _tag(self, element: Element) -> None:
+        values = _fields(element)
+        name = unescape(values.get("wp:tag_name", ""))
+        slug = unquote(values.get("wp:tag_slug", "")) or slugify(name, "tag")
+        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+        if tag is None:
+            ensure_tag(name or slug, slug, self.report)
+        else:
+            tag.name = (name or slug)[:120]
+            self.report.count("tags", created=False)
+
+    # -- items -----------------------------------------------------------------------------
+
+    def _item(self, item: WxrItem) -> None:
+        post_type = item.get("wp:post_type", "post")
+        status = item.get("wp:status", "publish")
+        if post_type == "attachment":
+            self._picture(item)
+        elif post_type not in ("post", "page"):
+            self.report.skip(item.label, f"post type '{post_type}' has no place in Hublet")
+        elif status in _SKIPPED_STATUS:
+            self.report.skip(item.label, _SKIPPED_STATUS[status])
+        elif not item.wp_id:
+            raise ValueError("it has no wp:post_id")
+        elif post_type == "post":
+            self._article(item, status)
+        else:
+            self._page(item, status)
+
+    def _picture(self, item: WxrItem) -> None:
+        url = _web_url(item.get("wp:attachment_url"), 500)
+        if not url:
+            self.report.skip(item.label, "attachment without a web address")
+            return
+        size = _SIZE.search(item.meta.get("_wp_attachment_metadata", ""))
+        self.pictures[item.wp_id] = Picture(
+            url=url,
+            alt=item.meta.get("_wp_attachment_image_alt", "")[:300],
+            caption=html_to_text(item.get("excerpt:encoded"))[:500],
+            width=int(size.group(1)) if size else None,
+            height=int(size.group(2)) if size else None,
+        )
+
+    def _existing(self, model, item: WxrItem, slug: str):  # type: ignore[no-untyped-def]
+        """The row this item imported before (by WordPress id), or a same-slug row that no
+        WordPress post claims yet; raises when the slug belongs to another WordPress post."""
+        row = db.session.scalar(select(model).where(model.wp_post_id == item.wp_id))
+        if row is not None:
+            return row
+        row = db.session.scalar(select(model).where(model.slug == slug))
+        if row is not None and row.wp_post_id is not None:
+            raise ValueError(
+                f"the slug '{slug}' already belongs to WordPress post {row.wp_post_id}"
+            )
+        return row
+
+    def _slug(self, item: WxrItem, limit: int) -> str:
+        slug = unquote(item.get("wp:post_name"))[:limit].strip()
+        return slug or slugify(item.get("title"), f"post-{item.wp_id}", limit)
+
+    def _article(self, item: WxrItem, status: str) -> None:
+        slug = self._slug(item, 200)
+        article = self._existing(Article, item, slug)
+        # Everything the article refers to exists before the article joins the session.
+        author_id = self._author_for(item).id
+        category_id = self._category_for(item).id
+        tags = [
+            ensure_tag(html_to_text(name) or nicename, nicename or None, self.report)
+            for domain, nicename, name in item.terms
+            if domain == "post_tag"
+        ]
+        created = article is None
+        if created:
+            article = Article(wp_post_id=item.wp_id, is_featured=False, is_hot=False)
+        title = html_to_text(item.get("title")) or slug
+        body = autop(item.get("content:encoded"))
+        published = _date(item.get("wp:post_date_gmt"), item.get("wp:post_date"))
+        modified = _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified"))
+        is_public = status in ("publish", "future")
+        if status == "private":
+            self.report.warnings.append(f"{item.label} is private in WordPress: kept as a draft")
+        if is_public and published is None:
+            published = modified or utcnow()
+
+        article.wp_post_id = item.wp_id
+        article.title = title[:300]
+        article.slug = slug
+        article.body_html = body
+        article.excerpt = html_to_text(item.get("excerpt:encoded")) or make_excerpt(
+            clean_article_html(body)
+        )
+        article.status = "published" if is_public else "draft"
+        article.published_at = published if is_public else None
+        article.created_at = published or modified or utcnow()
+        article.updated_at = max(filter(None, (modified, published)), default=utcnow())
+        article.comments_open = item.get("wp:comment_status", "open") == "open"
+        if item.get("wp:is_sticky") == "1":
+            article.is_featured = True
+        article.author_id = author_id
+        article.category_id = category_id
+        db.session.add(article)
+        db.session.flush()
+        # The tags relationship is lazy="raise": replace the links through a loaded collection.
+        db.session.refresh(article, attribute_names=["tags"])
+        article.tags = list({tag.id: tag for tag in tags}.values())
+        self._featured_picture(article, item)
+        db.session.flush()
+        self.report.count("articles", created)
+        self._comments(article, item)
+
+    def _author_for(self, item: WxrItem) -> Author:
+        login = item.get("dc:creator")
+        if login in self.authors:
+            return db.session.get(Author, self.authors[login])
+        author = ensure_author(login or "Staff", slugify(unquote(login), "staff"), self.report)
+        self.authors[login] = author.id
+        return author
+
+    def _category_for(self, item: WxrItem) -> Category:
+        for domain, nicename, name in item.terms:
+            if domain == "category":
+                return ensure_category(
+                    html_to_text(name) or nicename, nicename or None, self.report
+                )
+        return ensure_category("Uncategorized", "uncategorized", self.report)
+
+    def _featured_picture(self, article: Article, item: WxrItem) -> None:
+        picture_id = _int(item.meta.get("_thumbnail_id"))
+        if not picture_id:
+            return
+        picture = self.pictures.get(picture_id)
+        if picture is None:
+            self.waiting_for_picture[article.id] = picture_id
+            return
+        self._use_picture(article, picture)
+
+    def _use_picture(self, article: Article, picture: Picture) -> None:
+        self.report.count("featured images", created=article.hero_image != picture.url)
+        article.hero_image = picture.url
+        article.hero_alt = picture.alt or article.title[:300]
+        article.hero_caption = picture.caption
+        if picture.width and picture.height:
+            article.hero_width, article.hero_height = picture.width, picture.height
+
+    def _attach_late_pictures(self) -> None:
+        """Posts whose featured picture came after them in the file get it now."""
+        for article_id, picture_id in self.waiting_for_picture.items():
+            article = db.session.get(Article, article_id)
+            picture = self.pictures.get(picture_id)
+            if article is None:
+                continue
+            if picture is None:
+                self.report.skip(
+                    f'featured image of post {article.wp_post_id} "{article.title}"',
+                    f"attachment {picture_id} is not in the export",
+                )
+                continue
+            self._use_picture(article, picture)
+        self.waiting_for_picture.clear()
+
+    def _comments(self, article: Article, item: WxrItem) -> None:
+        """Create or update the post's comments, parents before replies."""
+        by_wp_id: dict[int, Comment] = {}
+        waiting = []
+        for values in item.comments:
+            wp_id = _int(values.get("wp:comment_id"))
+            label = f"comment {wp_id} on {item.label}"
+            kind = (values.get("wp:comment_type") or "comment").strip()
+            status = _COMMENT_STATUS.get((values.get("wp:comment_approved") or "").strip())
+            if kind not in ("", "comment"):
+                self.report.skip(label, f"a {kind} (Hublet keeps reader comments only)")
+            elif not wp_id:
+                self.report.fail(label, "it has no wp:comment_id")
+            elif status is None:
+                self.report.skip(
+                    label, f"unknown approval state '{values.get('wp:comment_approved')}'"
+                )
+            else:
+                waiting.append((wp_id, _int(values.get("wp:comment_parent")), status, values))
+        while waiting:
+            ready = [entry for entry in waiting if not entry[1] or entry[1] in by_wp_id]
+            if not ready:  # parents missing from the export: keep the replies, at the top
+                for wp_id, parent, _status, _values in waiting:
+                    self.report.warnings.append(
+                        f"comment {wp_id} on {item.label}: its parent {parent} is not in the "
+                        "export; shown as a top-level comment"
+                    )
+                ready = [(w, 0, s, v) for w, _p, s, v in waiting]
+            for entry in ready:
+                wp_id, parent_wp_id, status, values = entry
+                parent = by_wp_id.get(parent_wp_id)
+                by_wp_id[wp_id] = self._comment(article, wp_id, parent, status, values)
+            done = {entry[0] for entry in ready}
+            waiting = [entry for entry in waiting if entry[0] not in done]
+        db.session.flush()
+        recount_comments(article.id)
+
+    def _comment(
+        self,
+        article: Article,
+        wp_id: int,
+        parent: Comment | None,
+        status: str,
+        values: dict[str, str],
+    ) -> Comment:
+        comment = db.session.scalar(select(Comment).where(Comment.wp_comment_id == wp_id))
+        created = comment is None
+        if created:
+            comment = Comment(wp_comment_id=wp_id)
+            db.session.add(comment)
+        comment.article_id = article.id
+        comment.parent_id = parent.id if parent is not None else None
+        comment.depth = parent.depth + 1 if parent is not None else 1
+        comment.author_name = (html_to_text(values.get("wp:comment_author", "")) or "Anonymous")[
+            :80
+        ]
+        comment.author_email = (values.get("wp:comment_author_email") or "").strip()[:254]
+        comment.author_url = _web_url(values.get("wp:comment_author_url", ""), 200)
+        comment.body_html = clean_comment_html(values.get("wp:comment_content", ""))
+        comment.status = status
+        comment.ip_address = (values.get("wp:comment_author_IP") or "").strip()[:64]
+        comment.created_at = (
+            _date(values.get("wp:comment_date_gmt", ""), values.get("wp:comment_date", ""))
+            or utcnow()
+        )
+        db.session.flush()
+        self.report.count("comments", created)
+        return comment
+
+    def _page(self, item: WxrItem, status: str) -> None:
+        if status != "publish":
+            self.report.skip(item.label, f"a {status} page (Hublet pages are always public)")
+            return
+        slug = self._slug(item, 140)
+        page = self._existing(Page, item, slug)
+        created = page is None
+        if created:
+            page = Page(wp_post_id=item.wp_id)
+            db.session.add(page)
+        page.wp_post_id = item.wp_id
+        page.title = (html_to_text(item.get("title")) or slug)[:200]
+        page.slug = slug
+        page.body_html = clean_article_html(autop(item.get("content:encoded")))
+        page.position = _int(item.get("wp:menu_order"))
+        page.updated_at = (
+            _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified")) or utcnow()
+        )
+        db.session.flush()
+        self.report.count("pages", created)
+        if item.comments:
+            self.report.skip(
+                f"{len(item.comments)} comment(s) on {item.label}",
+                "Hublet pages have no comments",
+            )
+
+
+def _short(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return text[0][:300] if text else type(error).__name__
+
+
+def import_wordpress(path: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import the WXR file at ``path``; see :class:`WordPressImporter`."""
+    return WordPressImporter(path, progress).run()
