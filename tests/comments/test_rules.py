@@ -128,14 +128,12 @@ def test_disallowed_keywords_make_spam_and_win_over_moderation(client, ctx):
     assert "Your comment is awaiting moderation." in response.get_data(as_text=True)
 
 
-def test_keyword_lists_default_from_config(app_config, backend, tmp_path):
-    from hublet import create_app
-
+def test_keyword_lists_default_from_config(app_config, request):
     app_config["COMMENT_MODERATION_KEYWORDS"] = ["hold me", "Hold Me", " "]
     app_config["COMMENT_DISALLOWED_KEYWORDS"] = ["spam words"]
     app_config["COMMENT_FLOOD_SECONDS"] = 7
     app_config["COMMENTS_CLOSE_AFTER_DAYS"] = 30
-    application = create_app(app_config)
+    application = request.getfixturevalue("app")  # built now, from the changed config
     with application.app_context():
         settings = rules.get_settings()
         assert settings.moderation_keywords == ("hold me",)
@@ -143,8 +141,6 @@ def test_keyword_lists_default_from_config(app_config, backend, tmp_path):
         assert settings.flood_seconds == 7
         assert settings.close_after_days == 30
         assert settings.first_time_hold is True and settings.links_threshold == 2
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_settings_are_stored_in_the_database_over_the_defaults(ctx):
