@@ -105,6 +105,8 @@ def test_titles_and_descriptions_are_unique(client, site):
     heads = [head_of(client, path) for path in PAGES if "utm" not in path]
     titles = [h.title for h in heads]
     assert len(set(titles)) == len(titles), titles
+    descriptions = [h.meta["description"][0] for h in heads]
+    assert len(set(descriptions)) == len(descriptions), descriptions
 
 
 def test_article_open_graph_and_article_tags(client, site):
@@ -177,6 +179,7 @@ def test_search_and_moderation_pages_are_noindex(app, client, blueprint):
     assert '<meta name="robots" content="noindex' in html
 
 
-def test_error_pages_are_noindex(client, ctx):
+def test_error_pages_are_noindex_without_canonical(client, ctx):
     html = client.get("/article/nope").get_data(as_text=True)
     assert '<meta name="robots" content="noindex">' in html
+    assert 'rel="canonical"' not in html

@@ -26,10 +26,20 @@ def absolute(url: str) -> str:
 def canonical_url() -> str:
     """This page's one address: no query string except a page number past the first."""
     url = request.base_url
+    page = _requested_page()
+    return f"{url}?page={page}" if page > 1 else url
+
+
+def _requested_page() -> int:
     page = request.args.get("page", "")
-    if page.isascii() and page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
-    return url
+    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+
+
+@bp.app_template_global()
+def page_suffix() -> str:
+    """The description ending for a listing's later pages (" Page 2."), so each differs."""
+    page = _requested_page()
+    return f" Page {page}." if page > 1 else ""
 
 
 @bp.app_template_global()
