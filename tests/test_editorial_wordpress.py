@@ -318,3 +318,28 @@ def test_a_break_late_in_the_file_keeps_the_items_before_it(runner, ctx, tmp_pat
     assert set(articles_by_wp_id()) == {101, 102, 103, 104, 105}
     fixed = import_wxr(runner)  # the whole file afterwards: updates, no duplicates
     assert fixed.exit_code == 0 and "articles: 0 created, 5 updated" in fixed.output
+
+
+def test_media_url_points_old_upload_links_at_their_new_home(runner, ctx):
+    result = runner.invoke(
+        args=["import-wordpress", str(WXR), "--media-url", "https://media.example/uploads"]
+    )
+    assert result.exit_code == 0, result.output
+    articles = articles_by_wp_id()
+    assert articles[101].hero_image == "https://media.example/uploads/2026/01/polling.jpg"
+    planet = articles[102].body_html
+    assert 'src="https://media.example/uploads/2026/01/planet.png"' in planet
+    assert "gazette.example" not in planet
+
+
+def test_without_media_url_links_keep_the_old_address(runner, ctx):
+    assert import_wxr(runner).exit_code == 0
+    assert "http://gazette.example/wp-content/uploads/2026/01/planet.png" in (
+        articles_by_wp_id()[102].body_html
+    )
+
+
+def test_a_bad_media_url_is_a_clear_error(runner, ctx):
+    result = runner.invoke(args=["import-wordpress", str(WXR), "--media-url", "uploads"])
+    assert result.exit_code == 1 and "--media-url must be" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Article)) == 0

@@ -55,8 +55,16 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
 
 @click.command("import-wordpress")
 @click.argument("export_file", metavar="EXPORT.xml")
+@click.option(
+    "--media-url",
+    metavar="URL",
+    default=None,
+    help="Where the old site's wp-content/uploads/ files now live (e.g. "
+    "https://media.example.com/uploads/): featured images and links in bodies are "
+    "pointed there. Without it they keep the old site's addresses.",
+)
 @clear_errors
-def import_wordpress_command(export_file: str) -> None:
+def import_wordpress_command(export_file: str, media_url: str | None) -> None:
     """Import a WordPress export (WXR): posts, pages, categories, tags, authors, comments.
 
     Posts keep their WordPress slugs and ids (old /?p=ID links redirect to them); drafts stay
@@ -71,7 +79,9 @@ def import_wordpress_command(export_file: str) -> None:
     size = os.path.getsize(export_file)
     try:
         with click.progressbar(length=size, label="Reading the export") as bar:
-            report = import_wordpress(export_file, progress=_byte_progress(bar))
+            report = import_wordpress(
+                export_file, progress=_byte_progress(bar), media_url=_media_url(media_url)
+            )
     except EditorialError as error:
         partial = getattr(error, "report", None)
         if partial is not None and (partial.created or partial.updated or partial.skipped):
@@ -79,6 +89,16 @@ def import_wordpress_command(export_file: str) -> None:
             partial.echo(KINDS)
         raise
     _finish(report, KINDS)
+
+
+def _media_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("http://", "https://", "/")):
+        raise EditorialError(
+            f"--media-url must be an http(s) address or a path starting with '/': {value!r}"
+        )
+    return value if value.endswith("/") else value + "/"
 
 
 @click.command("import-markdown")

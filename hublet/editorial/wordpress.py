@@ -210,9 +210,16 @@ class Picture:
 class WordPressImporter:
     """Maps a WXR file onto Hublet's rows; ``run`` does the whole file."""
 
-    def __init__(self, path: str, progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        progress: Callable[[int], None] | None = None,
+        media_url: str | None = None,
+    ) -> None:
         self.path = path
         self.progress = progress
+        self.media_url = media_url
+        self.upload_prefixes: list[str] = []  # the old site's uploads folder, as linked
         self.report = ImportReport()
         self.authors: dict[str, int] = {}  # WordPress login -> Author.id
         self.pictures: dict[int, Picture] = {}  # attachment post id -> picture
@@ -255,6 +262,8 @@ class WordPressImporter:
     def _dispatch(self, name: str, element: Element) -> None:
         if name == "wp:wxr_version":
             self.saw_wxr = True
+        elif name in ("wp:base_site_url", "wp:base_blog_url"):
+            self._learn_uploads((element.text or "").strip())
         elif name == "wp:author":
             self._guarded(
                 f"author {_fields(element).get('wp:author_login', '')}", element, self._author
@@ -276,6 +285,24 @@ class WordPressImporter:
         elif name == "item":
             item = parse_item(element)
             self._guarded(item.label, item, self._item)
+
+    def _learn_uploads(self, base: str) -> None:
+        """Remember where the old site kept its uploads (both schemes: exports mix them)."""
+        if not base.startswith(("http://", "https://")):
+            return
+        rest = base.split("://", 1)[1].rstrip("/")
+        for scheme in ("https://", "http://"):
+            prefix = f"{scheme}{rest}/wp-content/uploads/"
+            if prefix not in self.upload_prefixes:
+                self.upload_prefixes.append(prefix)
+
+    def media(self, html_or_url: str) -> str:
+        """Point links to the old uploads folder at ``--media-url`` (when given)."""
+        if not self.media_url:
+            return html_or_url
+        for prefix in self.upload_prefixes:
+            html_or_url = html_or_url.replace(prefix, self.media_url)
+        return html_or_url
 
     def _guarded(self, label: str, subject: object, handler: Callable[[object], None]) -> None:
         """Run one item's import in a savepoint: a bad item is reported, the rest go on."""
@@ -345,6 +372,7 @@ class WordPressImporter:
 
     def _picture(self, item: WxrItem) -> None:
         url = _web_url(item.get("wp:attachment_url"), 500)
+        url = self.media(url)[:500] if url else url
         if not url:
             self.report.skip(item.label, "attachment without a web address")
             return
@@ -389,7 +417,7 @@ class WordPressImporter:
         if created:
             article = Article(wp_post_id=item.wp_id, is_featured=False, is_hot=False)
         title = html_to_text(item.get("title")) or slug
-        body = autop(item.get("content:encoded"))
+        body = self.media(autop(item.get("content:encoded")))
         published = _date(item.get("wp:post_date_gmt"), item.get("wp:post_date"))
         modified = _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified"))
         is_public = status in ("publish", "future")
@@ -556,7 +584,7 @@ class WordPressImporter:
         page.wp_post_id = item.wp_id
         page.title = (html_to_text(item.get("title")) or slug)[:200]
         page.slug = slug
-        page.body_html = clean_article_html(autop(item.get("content:encoded")))
+        page.body_html = clean_article_html(self.media(autop(item.get("content:encoded"))))
         page.position = _int(item.get("wp:menu_order"))
         page.updated_at = (
             _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified")) or utcnow()
@@ -575,6 +603,10 @@ def _short(error: BaseException) -> str:
     return text[0][:300] if text else type(error).__name__
 
 
-def import_wordpress(path: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_wordpress(
+    path: str,
+    progress: Callable[[int], None] | None = None,
+    media_url: str | None = None,
+) -> ImportReport:
     """Import the WXR file at ``path``; see :class:`WordPressImporter`."""
-    return WordPressImporter(path, progress).run()
+    return WordPressImporter(path, progress, media_url).run()
