@@ -19,6 +19,9 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(editorial_command)
     app.cli.add_command(check_command)
     app.cli.add_command(backup_command)
+    from hublet.search.commands import reindex_command
+
+    app.cli.add_command(reindex_command)
     for command in MODERATOR_COMMANDS:
         app.cli.add_command(command)
 

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("search", __name__)
 
-from hublet.search import routes  # noqa: E402,F401
+from hublet.search import events, routes  # noqa: E402,F401
+from hublet.search.index import check_index  # noqa: E402,F401
