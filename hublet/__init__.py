@@ -34,8 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)  # first: its input guards run before every other hook
 
     db.init_app(app)
+    from hublet.search.schema import include_object
+
     migrate.init_app(
-        app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True
+        app,
+        db,
+        directory=os.path.join(PROJECT_ROOT, "migrations"),
+        render_as_batch=True,
+        include_object=include_object,  # the search index's tables are not in the models
     )
     csrf.init_app(app)
     cache.init_app(app)
