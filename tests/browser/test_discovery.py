@@ -87,14 +87,28 @@ def test_sidebar_blocks_arrive_through_htmx_with_the_right_articles(page: Page, 
     )
 
 
-def test_sidebar_slots_keep_their_height_while_loading(page: Page, ctx):
-    _stories(2)
+def test_sidebar_blocks_do_not_push_the_page_when_they_arrive(page: Page, ctx):
+    for n in range(5):
+        make_article(
+            f"Featured story {n} on the harbour works and the bridge",
+            is_featured=True,
+            age=timedelta(hours=n + 1),
+        )
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.route("**/lists/*", lambda route: None)  # never answer: the slots stay empty
+    held = []
+    page.route("**/lists/*", lambda route: held.append(route))  # hold them until measured
     page.goto("/")
+    popular = page.get_by_role("heading", name="Most Popular").first
     slot = page.locator("aside [data-list=top-posts]")
-    assert slot.bounding_box()["height"] >= 300
     expect(slot.get_by_role("link", name="See Top Posts")).to_be_visible()
+    page.wait_for_function("document.querySelectorAll('[data-list]').length >= 3")
+    before = popular.bounding_box()["y"]
+    for route in held:
+        route.continue_()
+    expect(page.locator("aside [data-list=most-popular] .title-list li")).to_have_count(3)
+    expect(page.locator("aside [data-list=top-posts] .title-list li")).to_have_count(5)
+    after = popular.bounding_box()["y"]
+    assert abs(after - before) <= 24, (before, after)
 
 
 def test_scrolling_home_loads_every_article_once_then_says_caught_up(page: Page, ctx):
