@@ -19,6 +19,8 @@ TOP_LIST_ID = "comment-list"
 #: Statuses a reader sees on their own comments, as "awaiting moderation".
 OWN_HELD_STATUSES = ("pending", "spam")
 AVATAR_COLORS = 8
+#: Ids are 32-bit integers; a larger number from a request is no id at all.
+MAX_ID = 2**31 - 1
 
 
 def initials(name: str) -> str:
@@ -80,7 +82,7 @@ def load_thread(article_id: int, own_ids: Collection[int] = ()) -> Thread:
     (or at the top), so that nothing approved is lost when a parent is trashed.
     """
     visible = Comment.status == "approved"
-    own = [i for i in own_ids if isinstance(i, int)]
+    own = [i for i in own_ids if isinstance(i, int) and 0 < i <= MAX_ID]
     if own:
         visible = or_(visible, and_(Comment.id.in_(own), Comment.status.in_(OWN_HELD_STATUSES)))
     comments = list(
@@ -129,6 +131,8 @@ def _visible_ancestor(
 
 def reply_target(article_id: int, comment_id: int, own_ids: Collection[int] = ()) -> Comment | None:
     """The comment a reader may reply to: on this article, and approved or their own."""
+    if not 0 < comment_id <= MAX_ID:
+        return None
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.article_id != article_id:
         return None

@@ -45,7 +45,7 @@ def post_comment(slug: str) -> Response:
     form = CommentForm()
     valid = form.validate_on_submit()
     parent = _parent(article, form)
-    if form.parent_id.data and parent is None:
+    if form.parent_id.errors or (form.parent_id.data and parent is None):
         form.parent_id.errors = [BAD_PARENT_MESSAGE]
         valid = False
     if not valid:

@@ -40,7 +40,7 @@ def blank_form() -> CommentForm:
 def requested_reply_to(article: Article) -> Comment | None:
     """The comment named by ``?replytocom=ID`` (the Reply link without JavaScript)."""
     raw = request.args.get("replytocom", "")
-    if not raw.isdigit() or len(raw) > 18:
+    if not raw.isdigit() or len(raw) > 10:
         return None
     return queries.reply_target(article.id, int(raw), cookies.own_comment_ids())
 

@@ -108,7 +108,7 @@ def test_reply_to_a_hidden_or_foreign_comment_is_refused(client, ctx):
     other = make_article("Elsewhere")
     foreign = add_comment(other)
     spam = add_comment(article, status="spam")
-    for parent_id in (foreign.id, spam.id, 999999):
+    for parent_id in (foreign.id, spam.id, 999999, 2**31, 10**20, -1, "abc", "1.5"):
         response = post(client, "here", parent_id=str(parent_id))
         assert response.status_code == 422
         assert "The comment you replied to is no longer available." in response.get_data(
@@ -126,8 +126,12 @@ def test_replytocom_without_javascript_renders_the_form_for_that_parent(client, 
     cancel = re.search(r'<a id="cancel-comment-reply-link"[^>]*>', html).group(0)
     assert "hidden" not in cancel and 'href="/article/replies#respond"' in cancel
 
-    plain = client.get("/article/replies?replytocom=banana").get_data(as_text=True)
-    assert "Leave A Reply" in plain and "Reply to" not in plain.split('id="respond"')[1][:300]
+    for bad in ("banana", "99999999999999999999", "2147483648", "-1", "0"):
+        plain = client.get(f"/article/replies?replytocom={bad}")
+        assert plain.status_code == 200
+        html = plain.get_data(as_text=True)
+        assert "Leave A Reply" in html and 'value="" ' not in html
+        assert 'name="parent_id" type="hidden" value=""' in html
 
 
 def test_save_my_details_prefills_the_form_and_unticking_forgets(client, ctx):
