@@ -131,6 +131,7 @@ def _configure_logging(app: Flask) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         package_log.addHandler(handler)
+        package_log.propagate = False  # a root handler added later must not print it twice
 
 
 def _apply_https_settings(app: Flask) -> None:
