@@ -255,3 +255,41 @@ def test_hostile_comments_run_nothing_in_the_browser(page: Page, ctx, via_htmx):
     assert bad == []
     expect(page.locator("#comments > #respond")).to_have_count(1)  # nothing escaped
     expect(page.locator("#comments-heading")).to_be_visible()
+
+
+def test_saved_details_fill_the_form_next_time(page: Page, ctx):
+    make_article("Remember me")
+    page.goto("/article/remember-me")
+    _fill(page, "Please remember me.", name="Eve Saver", email="eve@example.com")
+    _field(page, "Website").fill("https://eve.example.com")
+    page.get_by_label("Save my name, email, and website").check()
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("#comment-list > li.comment")).to_have_count(1)
+    expect(_field(page, "Name")).to_have_value("Eve Saver")  # the fresh form keeps them
+    expect(_field(page, "Comment")).to_have_value("")
+
+    page.reload()
+    expect(_field(page, "Name")).to_have_value("Eve Saver")
+    expect(_field(page, "Email")).to_have_value("eve@example.com")
+    expect(_field(page, "Website")).to_have_value("https://eve.example.com")
+    expect(page.get_by_label("Save my name, email, and website")).to_be_checked()
+
+
+def test_a_reply_with_an_error_stays_under_its_comment_until_it_is_fixed(page: Page, ctx):
+    article = make_article("Fix then reply")
+    parent = add_comment(article, name="Flo Parent")
+    page.goto("/article/fix-then-reply")
+    page.get_by_role("link", name="Reply to Flo Parent").click()
+    _fill(page, "Missing my email.", email="")
+    page.get_by_role("button", name="Post Comment").click()
+    under_parent = page.locator(f"#comment-{parent.id} > #respond")
+    expect(under_parent.locator(".field:has(#email) .field-error")).to_have_text(
+        "Please enter your email address."
+    )
+    expect(page.locator("#reply-title")).to_contain_text("Reply to Flo Parent")
+    _field(page, "Email").fill("gus@example.com")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator(f"#comment-{parent.id}-replies > li.comment")).to_contain_text(
+        "Missing my email."
+    )
+    expect(page.locator("#comments > #respond")).to_have_count(1)
