@@ -12,7 +12,7 @@ from flask import Response, current_app, make_response, redirect, render_templat
 from hublet.articles import queries as article_queries
 from hublet.comments import bp, cookies, queries, rules, services
 from hublet.comments.forms import CommentForm
-from hublet.comments.section import CommentSection, blank_form, comment_section
+from hublet.comments.section import CommentSection, comment_section
 from hublet.errors import render_error
 from hublet.extensions import limiter
 from hublet.htmx import add_vary, is_htmx_request, render_page
@@ -93,7 +93,8 @@ def _posted(article: Article, comment: Comment, settings: rules.CommentSettings)
     own = [*cookies.own_comment_ids(), comment.id]
     thread = queries.load_thread(article.id, own)
     node = thread.node(comment.id)
-    form = blank_form()
+    # The fresh form holds what the reader now asked to be remembered, and nothing else.
+    form = CommentForm(formdata=None)
     if request.form.get("save_details"):
         form = CommentForm(
             formdata=None,
