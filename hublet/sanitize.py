@@ -48,9 +48,19 @@ def remove_control_characters(text: str) -> str:
     return _CONTROL_CHARS.sub("", text)
 
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def _lazy_image(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    if " loading=" in tag:
+        return tag
+    return '<img loading="lazy" decoding="async"' + tag[len("<img") :]
+
+
 def clean_article_html(html: str) -> str:
-    """Sanitize an article body for storage."""
-    return bleach.clean(
+    """Sanitize an article body for storage; its pictures load lazily (they sit below the hero)."""
+    cleaned = bleach.clean(
         remove_control_characters(html),
         tags=ARTICLE_TAGS,
         attributes=ARTICLE_ATTRIBUTES,
@@ -58,6 +68,7 @@ def clean_article_html(html: str) -> str:
         strip=True,
         strip_comments=True,
     )
+    return _IMG_TAG.sub(_lazy_image, cleaned)
 
 
 def _nofollow_ugc(attrs: dict, new: bool = False) -> dict:

@@ -33,7 +33,7 @@ def test_article_body_is_sanitized_on_save(ctx):
         "<style",
     ):
         assert bad not in body
-    assert "Hello" in body and '<img src="/a.png">' in body
+    assert "Hello" in body and '<img loading="lazy" decoding="async" src="/a.png">' in body
 
 
 def test_editing_a_body_sanitizes_again(ctx):

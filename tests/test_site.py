@@ -271,3 +271,19 @@ def test_card_images_carry_size_and_lazy_load_below_the_fold(client, ctx):
         assert 'width="' in image and 'height="' in image
     assert 'loading="lazy"' not in card_images[0]  # the lead story is above the fold
     assert all('loading="lazy"' in image for image in card_images[2:])
+
+
+def test_article_images_carry_size_and_body_figures_load_lazily(client, ctx):
+    make_article(
+        "Figures story",
+        body_html="<p>One.</p><figure><img src='/static/img/demo/demo-02.svg' alt='A map'"
+        " width='1200' height='675'><figcaption>A map. Credit: AP</figcaption></figure><p>Two.</p>",
+    )
+    html = client.get("/article/figures-story").get_data(as_text=True)
+    story = html.split('class="story"')[1].split("</article>")[0]
+    hero, *body = re.findall(r"<img [^>]*>", story)
+    assert body, "the body figure is rendered"
+    for image in (hero, *body):
+        assert re.search(r'width="\d+"', image) and re.search(r'height="\d+"', image), image
+    assert 'loading="lazy"' not in hero  # the hero is the first thing a reader sees
+    assert all('loading="lazy"' in image for image in body)

@@ -99,6 +99,8 @@ def test_menu_panels_open_by_mouse_and_close_on_outside_click(
     expect(links.first).to_be_hidden()
     menu.locator("summary", has_text=summary).click()
     expect(links.first).to_be_visible()
+    box = menu.locator(panel).bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1280, "the panel leaves the window"
     if expected:
         expect(menu.locator(panel).get_by_role("link", name=expected)).to_be_visible()
     else:
