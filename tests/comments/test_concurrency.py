@@ -107,3 +107,39 @@ def test_200_comments_posted_at_once_are_all_stored_exactly_once(live_server, ct
     assert emails == POSTS
     # Every post recounted the article's approved comments; none was missed.
     assert db.session.get(Article, article.id).comment_count == POSTS
+
+
+def test_simultaneous_posts_from_one_address_store_exactly_one(app, live_server, ctx):
+    """The flood rule holds under concurrency: checked inside the write transaction."""
+    app.config["COMMENT_FLOOD_SECONDS"] = 15
+    make_article("One at a time")
+    cookie, token = _session(live_server.url, "one-at-a-time")
+    parts = urlsplit(live_server.url)
+    posters = 20
+    start = threading.Barrier(posters)
+    statuses: list[int] = []
+
+    def post(number: int) -> None:
+        body = urlencode(
+            {
+                "csrf_token": token,
+                "name": f"Hurried {number}",
+                "email": f"hurried{number}@example.com",
+                "comment": f"Hurried comment {number}.",
+            }
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        start.wait(timeout=30)
+        connection.request("POST", "/article/one-at-a-time/comments", body, headers)
+        statuses.append(connection.getresponse().status)
+        connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(posters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [303] + [429] * (posters - 1)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
