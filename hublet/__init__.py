@@ -47,6 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     cache.init_app(app)
     limiter.init_app(app)
 
+    from hublet import caching
+
+    caching.init_app(app)  # after the limiter: a cached page still counts against limits
+
     from hublet.database import configure_engine
 
     configure_engine(app)

@@ -60,6 +60,11 @@ class DefaultConfig:
     LOG_LEVEL = "INFO"
 
     CACHE_TYPE = "SimpleCache"
+    CACHE_THRESHOLD = 2000  # pages kept per process (SimpleCache)
+    PAGE_CACHE_ENABLED = True
+    # Cookies that make a page the reader's own (their pending comments, a remembered comment
+    # form): such readers never get or fill a shared cached page.
+    PER_READER_COOKIES = ["hublet_own_comments", "hublet_commenter"]
     CACHE_DEFAULT_TIMEOUT = 60
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

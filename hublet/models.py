@@ -268,6 +268,19 @@ class ArticleViewDay(db.Model):
     views: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ContentVersion(db.Model):
+    """One counter, bumped by every transaction that changes what readers see.
+
+    Cached pages and data carry it in their keys (hublet.caching), so a write retires them all
+    at once in every process and on every host.
+    """
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 @event.listens_for(Article, "before_insert")
 @event.listens_for(Article, "before_update")
 def _sanitize_article_body(_mapper, _connection, article: Article) -> None:

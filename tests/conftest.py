@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -22,6 +23,23 @@ from hublet.extensions import db
 pytest_plugins = ["tests.builders", "tests.browser.seeding"]
 
 TEST_SECRET = "test-secret-key-not-for-production"
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the apps of one test session."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_TEMPLATE_CACHE = _MemoryBytecodeCache()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -111,6 +129,9 @@ def app_config(backend: str, migrated_database: str, tmp_path: Path) -> dict:
 def app(app_config: dict, backend: str) -> Iterator[Flask]:
     """A fresh app on a fresh, migrated, empty database."""
     application = create_app(app_config)
+    # Every test builds its own app; compiling each template once per session, not per test,
+    # keeps the suite fast.
+    application.jinja_env.bytecode_cache = SHARED_TEMPLATE_CACHE
     if backend == "postgresql":
         _empty_postgres_tables(application)
     from hublet.extensions import cache

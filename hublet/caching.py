@@ -1,0 +1,215 @@
+"""Caching what every reader sees the same: whole anonymous pages and partials.
+
+A news site is read far more than it is written. A page of one of the ``SHARED_ENDPOINTS`` is
+stored in the shared cache (in-process by default, Redis with ``REDIS_URL``) under a key that
+carries the *content version*: a counter in the database that every transaction changing what
+readers see bumps, last, just before it commits. A write therefore retires every cached page at
+once, in every process and on every host, and no cached page can outlive the data it shows.
+
+Per-reader pages are never stored or served from the cache: a reader with flashed messages, a
+moderator session or one of the ``PER_READER_COOKIES`` (their own pending comments, a remembered
+comment form) gets a freshly rendered page. The one per-reader value in an anonymous page, the
+CSRF token, is cut out before storing and put back for each reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from hublet.extensions import cache, db
+from hublet.models import ContentVersion
+from hublet.timeutil import site_today
+
+#: Tables whose rows readers see: a write to any of them retires every cached page.
+CONTENT_TABLES = frozenset(
+    {"article", "article_tag", "author", "category", "comment", "page", "tag"}
+)
+CSRF_MARKER = "\x00hublet-csrf\x00"
+_SESSION_KEYS_SHARED = frozenset({"csrf_token"})
+_STORED_HEADERS = ("Content-Type", "Vary", "Cache-Control", "X-Robots-Tag")
+PAGE_CACHE_CONTROL = "no-cache"
+
+
+#: The GET endpoints whose output is the same for every anonymous reader, and how long (s) a
+#: stored copy may live at most. A write readers would see retires them all earlier anyway.
+SHARED_ENDPOINTS = {
+    "site.home": 300,
+    "site.static_page": 300,
+    "site.contact": 300,
+    "articles.article": 300,
+    "articles.category": 300,
+    "articles.tag": 300,
+    "articles.author": 300,
+    # Most Popular follows views, which do not retire pages: a minute is fresh enough.
+    "articles.title_list": 60,
+    "search.search": 120,
+    "search.live": 120,
+    "feeds.rss": 300,
+    "feeds.atom": 300,
+    "feeds.category_rss": 300,
+    "feeds.category_atom": 300,
+    "feeds.sitemap": 300,
+    "feeds.sitemap_part": 300,
+    "feeds.news_sitemap": 300,
+}
+
+
+def content_version() -> int:
+    """The current content version (one small indexed read, once per request)."""
+    if "content_version" not in g:
+        g.content_version = (
+            db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+        )
+    return g.content_version
+
+
+def cached(name: str, build: Callable[[], Any], timeout: int | None = None) -> Any:
+    """``build()``'s value, shared between requests until the content changes."""
+    key = f"data:{content_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def _is_per_reader() -> bool:
+    if any(name in request.cookies for name in current_app.config["PER_READER_COOKIES"]):
+        return True
+    return any(key not in _SESSION_KEYS_SHARED for key in session)
+
+
+def _page_key() -> str | None:
+    if request.method != "GET" or not current_app.config.get("PAGE_CACHE_ENABLED", True):
+        return None
+    if request.endpoint not in SHARED_ENDPOINTS or _is_per_reader():
+        return None
+    variant = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-Request-Type"))
+    # The top bar shows today's date: a new day is a new page.
+    day = site_today().date().isoformat()
+    return f"page:{content_version()}:{day}:{variant}:{request.full_path}"
+
+
+def _serve_cached() -> Response | None:
+    # Per-request values; a test that keeps one app context across requests must not reuse them.
+    g.pop("content_version", None)
+    g.pop("csrf_token", None)
+    key = _page_key()
+    if key is None:
+        return None
+    g.page_cache_key = key
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    body, headers = stored
+    if CSRF_MARKER in body:
+        body = body.replace(CSRF_MARKER, generate_csrf())
+    response = Response(body, headers=headers)
+    response.headers["X-Hublet-Cache"] = "hit"
+    return response
+
+
+def _store_and_finish(response: Response) -> Response:
+    key = g.pop("page_cache_key", None)
+    if (
+        key is not None
+        and response.status_code == 200
+        and "X-Hublet-Cache" not in response.headers
+        and not response.direct_passthrough
+        and not _is_per_reader_after(response)
+    ):
+        body = response.get_data(as_text=True)
+        token = g.get("csrf_token")
+        if token:
+            body = body.replace(token, CSRF_MARKER)
+        headers = [(k, v) for k, v in response.headers.items() if k in _STORED_HEADERS]
+        cache.set(key, (body, headers), timeout=SHARED_ENDPOINTS[request.endpoint or ""])
+        response.headers["X-Hublet-Cache"] = "miss"
+    if key is not None or response.headers.get("X-Hublet-Cache") == "hit":
+        _conditional(response)
+    return response
+
+
+def _is_per_reader_after(response: Response) -> bool:
+    # The view may have flashed a message or set a reader's cookie while rendering.
+    return "_flashes" in session or any(
+        name in header
+        for header in response.headers.getlist("Set-Cookie")
+        for name in current_app.config["PER_READER_COOKIES"]
+    )
+
+
+def _conditional(response: Response) -> None:
+    """ETag and 304s; pages are revalidated on every visit (they may carry a reader's token)."""
+    if response.status_code != 200:
+        return
+    response.headers.setdefault("Cache-Control", PAGE_CACHE_CONTROL)
+    response.vary.add("Cookie")
+    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    response.make_conditional(request)
+
+
+def _long_lived_static(response: Response) -> Response:
+    """Versioned static URLs (``?v=<hash>``) never change: cache them for a year."""
+    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+# --- the content version --------------------------------------------------------------------
+
+_BUMP = (
+    update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1)
+)
+
+
+def _touches_content(objects: Any) -> bool:
+    return any(getattr(type(obj), "__tablename__", None) in CONTENT_TABLES for obj in objects)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_content(session: Session, _context: Any) -> None:
+    if (
+        _touches_content(session.new)
+        or _touches_content(session.deleted)
+        or _touches_content(obj for obj in session.dirty if session.is_modified(obj))
+    ):
+        session.info["content_changed"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_content(state: Any) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in CONTENT_TABLES:
+        state.session.info["content_changed"] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_content_version(session: Session) -> None:
+    # Flush first so that every change of this transaction is seen, then bump last: the
+    # version row is locked only for the moment of the commit, and always after the rows.
+    session.flush()
+    if session.info.pop("content_changed", False):
+        session.connection().execute(_BUMP)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_content_change(session: Session) -> None:
+    session.info.pop("content_changed", None)
+
+
+def init_app(app: Flask) -> None:
+    """Install the page cache around every request."""
+    app.config.setdefault("PER_READER_COOKIES", [])
+    app.before_request(_serve_cached)
+    app.after_request(_store_and_finish)
+    app.after_request(_long_lived_static)
