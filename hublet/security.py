@@ -13,6 +13,7 @@ for development only. A proxy in front should hide its own version (nginx: ``ser
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 import time
@@ -39,6 +40,7 @@ security_log = logging.getLogger("hublet.security")
 request_log = logging.getLogger("hublet.request")
 
 _LOGGABLE_PATH_CHARACTERS = "/:@!$&'()*+,;=-._~"
+_TOO_LARGE = "hublet.body_too_large"
 
 
 def security_headers(https: bool) -> list[tuple[str, str]]:
@@ -73,12 +75,16 @@ class SecurityHeadersMiddleware:
     A header the app set itself is left alone, so a view may narrow a policy if it must.
     """
 
-    def __init__(self, wsgi_app: Callable, headers: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, wsgi_app: Callable, headers: list[tuple[str, str]], max_body: Callable[[], int | None]
+    ) -> None:
         self.wsgi_app = wsgi_app
         self.headers = headers
+        self.max_body = max_body
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         started = time.perf_counter()
+        _buffer_streamed_body(environ, self.max_body())
 
         def start_with_headers(status: str, headers: list, exc_info: Any = None) -> Callable:
             present = {name.lower() for name, _ in headers}
@@ -96,6 +102,38 @@ class SecurityHeadersMiddleware:
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start_with_headers)
+
+
+def _buffer_streamed_body(environ: dict[str, Any], limit: int | None) -> None:
+    """Hold a body sent without Content-Length (chunked) to the same cap as any other.
+
+    Werkzeug cuts such a stream at ``MAX_CONTENT_LENGTH`` without a word; reading it here
+    first lets the request be refused with 413 (see :func:`_refuse_oversized_body`).
+    """
+    if limit is None or environ.get("CONTENT_LENGTH") or "wsgi.input_terminated" not in environ:
+        return
+    if environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD", "OPTIONS"):
+        return
+    stream = environ["wsgi.input"]
+    data = bytearray()
+    while len(data) <= limit:
+        chunk = stream.read(min(65536, limit + 1 - len(data)))
+        if not chunk:
+            break
+        data.extend(chunk)
+    if len(data) > limit:
+        environ[_TOO_LARGE] = True
+        data = bytearray()
+    environ["wsgi.input"] = io.BytesIO(bytes(data))
+    environ["CONTENT_LENGTH"] = str(len(data))
+
+
+def _refuse_oversized_body() -> Response | None:
+    if not request.environ.get(_TOO_LARGE):
+        return None
+    from hublet.errors import render_error
+
+    return render_error(413)
 
 
 def log_security_event(event: str, **details: object) -> None:
@@ -176,6 +214,9 @@ def init_app(app: Flask) -> None:
         # so rate limits count readers, not the proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.wsgi_app = SecurityHeadersMiddleware(
-        app.wsgi_app, security_headers(bool(app.config.get("HTTPS")))
+        app.wsgi_app,
+        security_headers(bool(app.config.get("HTTPS"))),
+        max_body=lambda: app.config.get("MAX_CONTENT_LENGTH"),
     )
+    app.before_request(_refuse_oversized_body)
     app.before_request(_reject_nul_bytes)

@@ -19,13 +19,14 @@ class Findings:
         self.problems: list[str] = []
 
     def check(
-        self, line: Line, what: str, response: TestResponse, baseline: set[str] | None = None
+        self, line: Line | str, what: str, response: TestResponse, baseline: set[str] | None = None
     ) -> None:
         status = response.status_code
         if status >= 500:
             self.problems.append(f"{what} {line}: {status}")
             return
-        if "\x00" in line.text and status != 400:
+        text = line.text if isinstance(line, Line) else line
+        if "\x00" in text and status != 400:
             self.problems.append(f"{what} {line}: a NUL byte gave {status}, not a clear 400")
         if baseline is not None and response.mimetype == "text/html":
             self.page(line, what, response.get_data(as_text=True), baseline)

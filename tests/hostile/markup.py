@@ -41,6 +41,17 @@ def _origin(value: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _hx_value(value: str | None) -> str:
+    """An htmx URL without its query values (the site puts the reader's query in them,
+    URL-encoded); other values as they are, ids and tokens aside."""
+    value = value or ""
+    if value.startswith("/") and "?" in value:
+        path, _, query = value.partition("?")
+        keys = sorted({pair.partition("=")[0] for pair in query.split("&")})
+        return _normal(path) + "?" + "&".join(keys)
+    return _normal(value)
+
+
 def _normal(value: str | None) -> str:
     """Ids and tokens vary from page to page; the construct does not."""
     return _DIGITS.sub("#", _TOKENS.sub("TOKEN", value or ""))
@@ -69,7 +80,7 @@ class _Finder(HTMLParser):
             if name.startswith("on") or name in ("style", "srcdoc"):
                 self.found.add(f"<{tag} {name}>")
             elif name.startswith(("hx-", "data-hx-")):
-                self.found.add(f"<{tag} {name}={_normal(value)!r}>")
+                self.found.add(f"<{tag} {name}={_hx_value(value)!r}>")
             elif (
                 name == "content" and tag == "meta" and not any(n == "http-equiv" for n, _ in attrs)
             ):

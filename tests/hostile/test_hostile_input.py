@@ -261,9 +261,19 @@ def test_search_page_and_live_results(app, client, backend):
     paths = _search_paths(app)
     if not paths:
         pytest.skip("search does not exist yet (issue 5)")
+    xss = [line.text for line in every_line() if line.source.startswith("xss.txt")]
     with app.app_context():
-        for n in range(3):
+        for n in range(25):  # more than a page, so that the baseline has "more results"
             make_article(f"Searchable story {n}", body_html="<p>Markets and weather and sport.</p>")
+        # Titles and excerpts that an importer let through as text: results and highlighted
+        # snippets must still show them as text.
+        for n, text in enumerate(xss[::6]):
+            make_article(
+                f"Payload {text}"[:200],
+                slug=f"payload-{n}",
+                excerpt=f"Payload excerpt {text}",
+                body_html=f"<p>Payload body {n}.</p>",
+            )
     baselines = {}
     for path in paths:
         for mode, headers in (("page", {}), ("htmx", HTMX)):
@@ -283,4 +293,11 @@ def test_search_page_and_live_results(app, client, backend):
                 headers = HTMX if mode == "htmx" else {}
                 response = client.get(path, query_string={"q": line.text}, headers=headers)
                 findings.check(line, f"search {path} ({mode})", response, baselines[path, mode])
+    for path in paths:
+        for mode, headers in (("page", {}), ("htmx", HTMX)):
+            for query in ("payload", "payload script alert", "excerpt"):
+                response = client.get(path, query_string={"q": query}, headers=headers)
+                findings.check(
+                    query, f"search results {path} ({mode})", response, baselines[path, mode]
+                )
     findings.assert_none()

@@ -58,3 +58,12 @@ def test_ids_and_tokens_do_not_count_as_new_markup() -> None:
     baseline = dangerous_markup(SITE)
     other = SITE.replace("/article/12/view", "/article/345/view").replace("OFef", "Zq9x")
     assert not reader_written(other, baseline)
+
+
+def test_the_sites_own_htmx_urls_may_carry_the_readers_query() -> None:
+    site = SITE.replace("</form>", '</form><a hx-get="/search?q=markets&amp;page=2">More</a>')
+    baseline = dangerous_markup(site)
+    other = site.replace("q=markets", "q=%3Cscript%3E")
+    assert not reader_written(other, baseline)
+    planted = site.replace("</body>", '<a hx-get="/moderation/?status=spam">x</a></body>')
+    assert reader_written(planted, baseline)
