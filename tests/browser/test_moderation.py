@@ -236,3 +236,70 @@ def test_an_error_shows_in_the_status_line_and_the_row_stays(page: Page, app: Fl
     expect(page.locator("#mod-status")).to_contain_text("That comment no longer exists")
     expect(row(page, "Bob")).to_be_visible()
     expect(count(page, "spam")).to_have_text("0")
+
+
+def test_articles_tab_searches_and_toggles_hot_and_featured(page: Page, app: Flask, comments):
+    with app.app_context():
+        make_article("Election night live")
+    log_in(page)
+    page.get_by_role("link", name="Articles").click()
+    page.get_by_label("Search by title").fill("election")
+    page.get_by_role("button", name="Search").click()
+    rows = page.locator("table.mod-table tbody tr")
+    expect(rows).to_have_count(1)
+    page.evaluate("window.stillTheSamePage = true")
+    hot = page.get_by_role("button", name="Hot: Election night live")
+    expect(hot).to_have_attribute("aria-pressed", "false")
+    hot.click()
+    expect(hot).to_have_attribute("aria-pressed", "true")
+    expect(hot).to_have_text("Hot: on")
+    featured = page.get_by_role("button", name="Featured: Election night live")
+    featured.click()
+    expect(featured).to_have_text("Featured: on")
+    assert page.evaluate("window.stillTheSamePage") is True
+    reader = page.context.new_page()
+    reader.goto("/")
+    expect(reader.locator("[aria-labelledby='whats-hot-heading']")).to_contain_text(
+        "Election night live"
+    )
+    reader.close()
+
+
+def test_settings_tab_shows_errors_then_saves(page: Page, comments):
+    log_in(page)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Links threshold").fill("many")
+    page.get_by_label("Disallowed keywords").fill("casino\nfree money")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Please enter a whole number, 0 or more.")).to_be_visible()
+    expect(page.get_by_label("Disallowed keywords")).to_have_value("casino\nfree money")
+    page.get_by_label("Links threshold").fill("1")
+    page.get_by_label("Hold a commenter's first comment for approval").uncheck()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("The settings were saved.")).to_be_visible()
+    expect(page.get_by_label("Links threshold")).to_have_value("1")
+    expect(page.get_by_label("Hold a commenter's first comment for approval")).not_to_be_checked()
+
+
+def test_contact_inbox_read_mark_handled_and_delete(page: Page, app: Flask, comments):
+    from hublet.extensions import db
+    from hublet.models import ContactMessage
+
+    with app.app_context():
+        db.session.add(
+            ContactMessage(
+                name="Olga", email="olga@example.com", subject="Typo in a story", message="Hi!"
+            )
+        )
+        db.session.commit()
+    log_in(page)
+    page.get_by_role("link", name="Contact messages").click()
+    expect(page.get_by_text("1 not handled yet.")).to_be_visible()
+    page.get_by_role("link", name="Typo in a story").click()
+    expect(page.locator(".mod-message-text")).to_have_text("Hi!")
+    page.get_by_role("button", name="Mark as handled").click()
+    expect(page.get_by_text("Marked as handled.")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as not handled")).to_be_visible()
+    page.get_by_role("button", name="Delete message").click()
+    expect(page.get_by_text("The message was deleted.")).to_be_visible()
+    expect(page.get_by_text("No messages.")).to_be_visible()
