@@ -23,17 +23,19 @@ TIERS = ("title", "head", "any")
 
 @dataclass(frozen=True)
 class Hits:
-    """One page of matches: article ids in rank order, and how many match in all."""
+    """One page of matches: article ids in rank order, and how many match in all (counted up
+    to the ``count_limit`` given to ``find``; ``more`` says there are more than that)."""
 
     article_ids: list[int]
     total: int
+    more: bool = False
 
 
 class SearchBackend(Protocol):
     """What a database must do to hold the index."""
 
-    def count(self, connection: Connection, query: SearchQuery, now: datetime) -> int:
-        """How many visible articles match every word."""
+    def count(self, connection: Connection, query: SearchQuery, now: datetime, limit: int) -> int:
+        """How many visible articles match every word, counting no further than ``limit``."""
         ...
 
     def ids_in_tier(
@@ -81,13 +83,23 @@ def backend_for(connection: Connection) -> SearchBackend:
 
 
 def find(
-    connection: Connection, query: SearchQuery, offset: int, limit: int, now: datetime
+    connection: Connection,
+    query: SearchQuery,
+    offset: int,
+    limit: int,
+    now: datetime,
+    count_limit: int = 1000,
 ) -> Hits:
-    """The ids of matches ``offset`` .. ``offset + limit`` in rank order, and the total."""
+    """The ids of matches ``offset`` .. ``offset + limit`` in rank order, and the total.
+
+    Counting every match of a common word costs more than finding the first ten, so the count
+    stops past ``count_limit`` (no reader pages through more than that).
+    """
     if query.is_empty:
         return Hits([], 0)
     backend = backend_for(connection)
-    total = backend.count(connection, query, now)
+    counted = backend.count(connection, query, now, count_limit + 1)
+    total, more = min(counted, count_limit), counted > count_limit
     need = offset + limit
     ranked: list[int] = []
     seen: set[int] = set()
@@ -102,7 +114,7 @@ def find(
             if article_id not in seen:
                 seen.add(article_id)
                 ranked.append(article_id)
-    return Hits(ranked[offset:need], total)
+    return Hits(ranked[offset:need], total, more)
 
 
 def sync_articles(connection: Connection, article_ids: Iterable[int]) -> None:

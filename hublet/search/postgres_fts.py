@@ -19,8 +19,8 @@ from hublet.search.query import SearchQuery, fold
 _WEIGHTS = {"title": "A", "head": "AB", "any": ""}
 
 _COUNT = text(
-    "SELECT count(*) FROM article_search "
-    "WHERE document @@ to_tsquery('simple', :query) AND published_at <= :now"
+    "SELECT count(*) FROM (SELECT 1 FROM article_search "
+    "WHERE document @@ to_tsquery('simple', :query) AND published_at <= :now LIMIT :limit) AS m"
 )
 _TIER = text(
     "SELECT article_id FROM article_search "
@@ -62,8 +62,8 @@ def tsquery(query: SearchQuery, tier: str = "any") -> str:
 class PostgresFtsBackend:
     """The index in a side table with a GIN-indexed tsvector."""
 
-    def count(self, connection: Connection, query: SearchQuery, now: datetime) -> int:
-        params = {"query": tsquery(query), "now": now}
+    def count(self, connection: Connection, query: SearchQuery, now: datetime, limit: int) -> int:
+        params = {"query": tsquery(query), "now": now, "limit": limit}
         return int(connection.execute(_COUNT, params).scalar_one())
 
     def ids_in_tier(

@@ -39,10 +39,17 @@ class SearchResults:
     page: int
     per_page: int
     total: int
+    more: bool = False
 
     @property
     def has_next(self) -> bool:
         return self.page < MAX_PAGE and self.page * self.per_page < self.total
+
+    @property
+    def count_label(self) -> str:
+        """ "1 result", "1,234 results", or "1,000+ results" past the counting limit."""
+        number = f"{self.total:,}{'+' if self.more else ''}"
+        return f"{number} {'result' if self.total == 1 and not self.more else 'results'}"
 
 
 def search(
@@ -52,7 +59,9 @@ def search(
     if query.is_empty:
         return SearchResults(query, [], page, per_page, 0)
     connection = db.session.connection()
-    hits = index.find(connection, query, (page - 1) * per_page, per_page, utcnow())
+    hits = index.find(
+        connection, query, (page - 1) * per_page, per_page, utcnow(), MAX_PAGE * PER_PAGE
+    )
     articles = _articles(hits.article_ids)
     bodies = (
         index.backend_for(connection).body_texts(connection, list(articles)) if snippets else {}
@@ -65,7 +74,7 @@ def search(
         )
         for article in (articles[i] for i in hits.article_ids if i in articles)
     ]
-    return SearchResults(query, items, page, per_page, hits.total)
+    return SearchResults(query, items, page, per_page, hits.total, hits.more)
 
 
 def _articles(article_ids: list[int]) -> dict[int, Article]:

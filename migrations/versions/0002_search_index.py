@@ -1,6 +1,7 @@
 """search index
 
-SQLite: an FTS5 table ``article_search`` (its rowid is a publication-time sort key) and
+SQLite: FTS5 tables ``article_search`` (every field), ``article_search_head`` (title, excerpt,
+tags) and ``article_search_title``, whose rowid is a publication-time sort key, and
 ``article_search_rowid`` mapping article ids to it. PostgreSQL: a side table ``article_search``
 with a weighted tsvector under a GIN index. Both are filled from the stored articles here, and
 kept by ``hublet.search`` from then on (``flask reindex`` rebuilds them).
@@ -21,11 +22,13 @@ depends_on = None
 def upgrade():
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
+        fts = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'"
         op.execute(
             "CREATE VIRTUAL TABLE article_search USING fts5("
-            "title, excerpt, body, tags, author, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
+            f"title, excerpt, body, tags, author, {fts})"
         )
+        op.execute(f"CREATE VIRTUAL TABLE article_search_head USING fts5(title, excerpt, tags, {fts})")
+        op.execute(f"CREATE VIRTUAL TABLE article_search_title USING fts5(title, {fts})")
         op.execute(
             "CREATE TABLE article_search_rowid ("
             "article_id INTEGER NOT NULL PRIMARY KEY, "
@@ -57,4 +60,6 @@ def downgrade():
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS article_search_rowid")
+        op.execute("DROP TABLE IF EXISTS article_search_title")
+        op.execute("DROP TABLE IF EXISTS article_search_head")
     op.execute("DROP TABLE IF EXISTS article_search")

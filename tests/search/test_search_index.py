@@ -208,3 +208,18 @@ def test_flask_reindex_rebuilds_and_reports_the_count(app, runner, ctx):
         "Volcano erupts",
     ]
     assert check_index() == []
+
+
+def test_counting_stops_past_the_limit_and_says_so(ctx):
+    from hublet.search import index
+    from hublet.search.queries import SearchResults
+
+    for n in range(5):
+        make_article(f"Lighthouse {n}", age=timedelta(hours=n + 1))
+    hits = index.find(db.session.connection(), parse_query("lighthouse"), 0, 2, utcnow(), 3)
+    assert (hits.total, hits.more, len(hits.article_ids)) == (3, True, 2)
+    exact = index.find(db.session.connection(), parse_query("lighthouse"), 0, 2, utcnow(), 5)
+    assert (exact.total, exact.more) == (5, False)
+    query = parse_query("lighthouse")
+    assert SearchResults(query, [], 1, 10, 1000, more=True).count_label == "1,000+ results"
+    assert SearchResults(query, [], 1, 10, 1, more=False).count_label == "1 result"
