@@ -177,7 +177,7 @@ def _targets(base: str, env: dict[str, str]) -> list[tuple[str, str]]:
         ("category, deep page", f"{categories[0]}?page=500"),
         ("article with comments", f"/article/{article}"),
         ("live search", "/search/live?q=newsroom"),
-        ("sidebar partial", "/partials/most-popular"),
+        ("sidebar partial", "/lists/most-popular"),
         ("RSS feed", "/feed"),
     ]
 
