@@ -37,9 +37,29 @@
     }, 100);
   }
 
+  // A swap that replaces the focused control (an Articles toggle) or the whole listing (a bulk
+  // action): focus the control's replacement by id, or else the status message.
+  function keepFocus(event) {
+    var active = document.activeElement;
+    var source = event.target;
+    if (!active || active === document.body || !source || !source.closest) return;
+    if (active.closest(".mod-row")) return; // rows are handled by rememberNeighbour
+    var id = active.id;
+    window.setTimeout(function () {
+      if (active.isConnected) return;
+      var target = id ? document.getElementById(id) : null;
+      if (!target) {
+        target = document.getElementById("mod-status");
+        if (target) target.setAttribute("tabindex", "-1");
+      }
+      if (target) target.focus();
+    }, 100);
+  }
+
   function start() {
     setUpSelectAll();
     document.addEventListener("htmx:before:swap", rememberNeighbour);
+    document.addEventListener("htmx:before:swap", keepFocus);
     // The bulk action swaps the whole listing in: set the new "select all" box up again.
     document.addEventListener("htmx:after:process", setUpSelectAll);
   }

@@ -303,3 +303,23 @@ def test_contact_inbox_read_mark_handled_and_delete(page: Page, app: Flask, comm
     page.get_by_role("button", name="Delete message").click()
     expect(page.get_by_text("The message was deleted.")).to_be_visible()
     expect(page.get_by_text("No messages.")).to_be_visible()
+
+
+def test_toggles_and_bulk_keep_the_keyboard_focus(page: Page, app: Flask, comments):
+    log_in(page)
+    page.get_by_label("Select all on page").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("With the selected comments:").select_option("trash")
+    page.get_by_role("button", name="Apply").focus()
+    page.keyboard.press("Enter")
+    expect(count(page, "trash")).to_have_text("4")
+    expect(page.locator("#mod-status")).to_be_focused()
+
+    page.get_by_role("link", name="Articles").click()
+    hot = page.get_by_role("button", name="Hot: Harbour bridge reopens")
+    hot.focus()
+    page.keyboard.press("Enter")
+    expect(hot).to_have_text("Hot: on")
+    expect(hot).to_be_focused()
+    page.keyboard.press("Enter")  # the focus stayed: Enter again turns it off
+    expect(hot).to_have_text("Hot: off")
