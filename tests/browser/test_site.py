@@ -163,6 +163,30 @@ def test_drawer_opens_and_close_menu_closes_it_at_375px(page: Page, seeded):
     expect(toggle).to_be_focused()
 
 
+def test_drawer_and_submenus_work_by_touch(browser, seeded):
+    context = new_context(
+        browser,
+        seeded.url,
+        viewport={"width": 375, "height": 740},
+        has_touch=True,
+        is_mobile=True,
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        menu = page.get_by_role("navigation", name="Main menu")
+        page.get_by_role("button", name="Menu", exact=True).tap()
+        menu.locator("summary", has_text="Recent News").tap()
+        expect(menu.locator(".recent-panel a")).to_have_count(5)
+        expect(menu.locator(".recent-panel a").first).to_be_visible()
+        menu.locator(".recent-panel a").first.tap()
+        expect(page).to_have_url(re.compile(r"/article/"))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(menu.get_by_role("link", name="Home", exact=True)).to_be_hidden()
+    finally:
+        context.close()
+
+
 def test_no_horizontal_scroll_from_320px(page: Page, seeded):
     for width in (320, 375, 768):
         page.set_viewport_size({"width": width, "height": 800})
