@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stderr=(instance / "gunicorn.log").open("w"),  # the request log, kept out of the table
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -111,7 +112,13 @@ def _flask(env: dict[str, str], *command: str) -> None:
 def _prepare(instance: Path, env: dict[str, str], args: argparse.Namespace) -> float | None:
     """Seed the throwaway instance unless it already holds this size; returns the seed time."""
     marker = instance / "bench-seed.json"
-    wanted = {"articles": args.articles, "comments": args.comments, "db": args.postgres or "sqlite"}
+    wanted = {
+        "articles": args.articles,
+        "comments": args.comments,
+        "db": args.postgres or "sqlite",
+        # A new migration means a new schema: seed again rather than measure an old one.
+        "migrations": sorted(p.name for p in (ROOT / "migrations/versions").glob("*.py")),
+    }
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         print(f"Reusing the seeded instance in {instance}")
         return None

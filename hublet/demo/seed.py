@@ -231,8 +231,8 @@ def _after_articles_written() -> None:
 
 
 def seed_synthetic_comments(count: int, progress: Callable[[int], None] | None = None) -> int:
-    """Add ``count`` approved comments in bulk, for benchmarks: most on a few busy articles,
-    the rest spread over the archive; comment counts are brought up to date at the end."""
+    """Add ``count`` approved comments in bulk, for benchmarks, spread over the newest stories;
+    comment counts are brought up to date at the end."""
     from sqlalchemy import update
 
     from hublet.models import Comment
@@ -251,12 +251,8 @@ def seed_synthetic_comments(count: int, progress: Callable[[int], None] | None =
         rows = []
         for offset in range(size):
             number = done + offset
-            # Every tenth comment lands on one of the ten newest stories: busy threads.
-            article_id = (
-                article_ids[number % 10]
-                if number % 10 == 0
-                else article_ids[number % len(article_ids)]
-            )
+            # About a hundred comments on each of the newest two thousand stories.
+            article_id = article_ids[number % len(article_ids)]
             rows.append(
                 {
                     "article_id": article_id,
