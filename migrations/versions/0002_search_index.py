@@ -3,7 +3,8 @@
 SQLite: FTS5 tables ``article_search`` (every field), ``article_search_head`` (title, excerpt,
 tags) and ``article_search_title``, whose rowid is a publication-time sort key, and
 ``article_search_rowid`` mapping article ids to it. PostgreSQL: a side table ``article_search``
-with a weighted tsvector under a GIN index. Both are filled from the stored articles here, and
+with a weighted tsvector (and small title and title/excerpt/tags vectors for the ranking
+tiers) under GIN indexes. Both are filled from the stored articles here, and
 kept by ``hublet.search`` from then on (``flask reindex`` rebuilds them).
 
 Revision ID: 0002
@@ -41,9 +42,13 @@ def upgrade():
             "REFERENCES article (id) ON DELETE CASCADE, "
             "published_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, "
             "document TSVECTOR NOT NULL, "
+            "title_doc TSVECTOR NOT NULL, "
+            "head_doc TSVECTOR NOT NULL, "
             "body_text TEXT NOT NULL DEFAULT '')"
         )
         op.execute("CREATE INDEX ix_article_search_document ON article_search USING gin (document)")
+        op.execute("CREATE INDEX ix_article_search_title ON article_search USING gin (title_doc)")
+        op.execute("CREATE INDEX ix_article_search_head ON article_search USING gin (head_doc)")
         op.execute(
             "CREATE INDEX ix_article_search_published "
             "ON article_search (published_at DESC, article_id DESC)"
