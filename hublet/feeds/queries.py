@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, null, select
+from sqlalchemy import and_, exists, func, null, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hublet.articles.queries import is_visible
@@ -78,9 +78,9 @@ def _section_statement(section: str):  # type: ignore[no-untyped-def]
             .order_by(Author.id)
         )
     if section == "tags":
-        tagged = Article.id.in_(
-            select(article_tag.c.article_id).where(article_tag.c.tag_id == Tag.id)
-        )
+        # Joined, not IN (...): the tag must be correlated with the outer row, and the join
+        # walks the (tag_id, article_id) index instead of scanning every tag link.
+        tagged = and_(article_tag.c.tag_id == Tag.id, article_tag.c.article_id == Article.id)
         return select(Tag.slug, null()).where(_has_visible_article(tagged)).order_by(Tag.id)
     if section == "pages":
         return select(Page.slug, Page.updated_at).order_by(Page.position, Page.id)
