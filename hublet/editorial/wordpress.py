@@ -25,6 +25,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from hublet import signals
 from hublet.comments.services import recount_comments
@@ -223,7 +224,7 @@ class WordPressImporter:
         self.report = ImportReport()
         self.authors: dict[str, int] = {}  # WordPress login -> Author.id
         self.pictures: dict[int, Picture] = {}  # attachment post id -> picture
-        self.waiting_for_picture: dict[int, int] = {}  # Article.id -> attachment post id
+        self.waiting_for_picture: dict[int, int] = {}  # post id -> attachment post id
         self.saw_wxr = False
 
     def run(self) -> ImportReport:
@@ -385,13 +386,14 @@ class WordPressImporter:
             height=int(size.group(2)) if size else None,
         )
 
-    def _existing(self, model, item: WxrItem, slug: str):  # type: ignore[no-untyped-def]
+    def _existing(self, model, item: WxrItem, slug: str, *options):  # type: ignore[no-untyped-def]
         """The row this item imported before (by WordPress id), or a same-slug row that no
         WordPress post claims yet; raises when the slug belongs to another WordPress post."""
-        row = db.session.scalar(select(model).where(model.wp_post_id == item.wp_id))
+        found = select(model).options(*options)
+        row = db.session.scalar(found.where(model.wp_post_id == item.wp_id))
         if row is not None:
             return row
-        row = db.session.scalar(select(model).where(model.slug == slug))
+        row = db.session.scalar(found.where(model.slug == slug))
         if row is not None and row.wp_post_id is not None:
             raise ValueError(
                 f"the slug '{slug}' already belongs to WordPress post {row.wp_post_id}"
@@ -404,7 +406,7 @@ class WordPressImporter:
 
     def _article(self, item: WxrItem, status: str) -> None:
         slug = self._slug(item, 200)
-        article = self._existing(Article, item, slug)
+        article = self._existing(Article, item, slug, selectinload(Article.tags))
         # Everything the article refers to exists before the article joins the session.
         author_id = self._author_for(item).id
         category_id = self._category_for(item).id
@@ -415,7 +417,7 @@ class WordPressImporter:
         ]
         created = article is None
         if created:
-            article = Article(wp_post_id=item.wp_id, is_featured=False, is_hot=False)
+            article = Article(wp_post_id=item.wp_id, is_featured=False, is_hot=False, tags=[])
         title = html_to_text(item.get("title")) or slug
         body = self.media(autop(item.get("content:encoded")))
         published = _date(item.get("wp:post_date_gmt"), item.get("wp:post_date"))
@@ -442,13 +444,10 @@ class WordPressImporter:
             article.is_featured = True
         article.author_id = author_id
         article.category_id = category_id
-        db.session.add(article)
-        db.session.flush()
-        # The tags relationship is lazy="raise": replace the links through a loaded collection.
-        db.session.refresh(article, attribute_names=["tags"])
         article.tags = list({tag.id: tag for tag in tags}.values())
         self._featured_picture(article, item)
-        db.session.flush()
+        db.session.add(article)
+        db.session.flush()  # once: the search index follows every flush that touches it
         self.report.count("articles", created)
         self._comments(article, item)
 
@@ -474,7 +473,7 @@ class WordPressImporter:
             return
         picture = self.pictures.get(picture_id)
         if picture is None:
-            self.waiting_for_picture[article.id] = picture_id
+            self.waiting_for_picture[item.wp_id] = picture_id
             return
         self._use_picture(article, picture)
 
@@ -488,8 +487,8 @@ class WordPressImporter:
 
     def _attach_late_pictures(self) -> None:
         """Posts whose featured picture came after them in the file get it now."""
-        for article_id, picture_id in self.waiting_for_picture.items():
-            article = db.session.get(Article, article_id)
+        for wp_id, picture_id in self.waiting_for_picture.items():
+            article = db.session.scalar(select(Article).where(Article.wp_post_id == wp_id))
             picture = self.pictures.get(picture_id)
             if article is None:
                 continue
@@ -521,6 +520,7 @@ class WordPressImporter:
                 )
             else:
                 waiting.append((wp_id, _int(values.get("wp:comment_parent")), status, values))
+        known = self._known_comments([entry[0] for entry in waiting])
         while waiting:
             ready = [entry for entry in waiting if not entry[1] or entry[1] in by_wp_id]
             if not ready:  # parents missing from the export: keep the replies, at the top
@@ -533,21 +533,33 @@ class WordPressImporter:
             for entry in ready:
                 wp_id, parent_wp_id, status, values = entry
                 parent = by_wp_id.get(parent_wp_id)
-                by_wp_id[wp_id] = self._comment(article, wp_id, parent, status, values)
+                by_wp_id[wp_id] = self._comment(
+                    article, known.get(wp_id), wp_id, parent, status, values
+                )
+            db.session.flush()  # one flush per level of the thread gives the replies their ids
             done = {entry[0] for entry in ready}
             waiting = [entry for entry in waiting if entry[0] not in done]
-        db.session.flush()
         recount_comments(article.id)
+
+    def _known_comments(self, wp_ids: list[int]) -> dict[int, Comment]:
+        known: dict[int, Comment] = {}
+        for start in range(0, len(wp_ids), 500):
+            chunk = wp_ids[start : start + 500]
+            for comment in db.session.scalars(
+                select(Comment).where(Comment.wp_comment_id.in_(chunk))
+            ):
+                known[comment.wp_comment_id] = comment
+        return known
 
     def _comment(
         self,
         article: Article,
+        comment: Comment | None,
         wp_id: int,
         parent: Comment | None,
         status: str,
         values: dict[str, str],
     ) -> Comment:
-        comment = db.session.scalar(select(Comment).where(Comment.wp_comment_id == wp_id))
         created = comment is None
         if created:
             comment = Comment(wp_comment_id=wp_id)
@@ -567,7 +579,6 @@ class WordPressImporter:
             _date(values.get("wp:comment_date_gmt", ""), values.get("wp:comment_date", ""))
             or utcnow()
         )
-        db.session.flush()
         self.report.count("comments", created)
         return comment
 
