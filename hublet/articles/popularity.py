@@ -79,6 +79,47 @@ def _newest() -> list:  # type: ignore[type-arg]
     return [Article.published_at.desc(), Article.id.desc()]
 
 
+def _ranked_by(scores, limit: int, exclude: list[int]) -> list[Article]:  # type: ignore[no-untyped-def]
+    """Visible articles in the order of ``scores`` (a subquery of article_id, score), best first.
+
+    The query starts from the scores, which cover only the articles that have some, so its cost
+    follows the recent activity, never the size of the archive.
+    """
+    statement = (
+        select(Article)
+        .join(scores, scores.c.article_id == Article.id)
+        .where(is_visible(), Article.id.not_in(exclude))
+        .order_by(scores.c.score.desc(), *_newest())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _newest_articles(limit: int, exclude: list[int]) -> list[Article]:
+    statement = (
+        select(Article)
+        .where(is_visible(), Article.id.not_in(exclude))
+        .order_by(*_newest())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _first_of(limit: int, *sources) -> list[Article]:  # type: ignore[no-untyped-def]
+    """Fill ``limit`` places from each source in turn, never listing an article twice."""
+    chosen: list[Article] = []
+    for source in sources:
+        if len(chosen) >= limit:
+            break
+        chosen += source(limit - len(chosen), [article.id for article in chosen])
+    return chosen
+
+
+def _view_scores(since: date | None):  # type: ignore[no-untyped-def]
+    views = _views_since(since)
+    return select(views.c.article_id, views.c.views.label("score")).subquery()
+
+
 def featured_articles(limit: int = 3) -> list[Article]:
     """Featured Posts: articles marked featured, newest first."""
     statement = (
@@ -92,60 +133,48 @@ def featured_articles(limit: int = 3) -> list[Article]:
 
 def most_popular(limit: int = 3, days: int = 7) -> list[Article]:
     """Most Popular: most viewed in the last ``days``; all-time views, then the newest, fill in."""
-    recent = _views_since(today() - timedelta(days=days - 1))
-    ever = _views_since(None)
-    statement = (
-        select(Article)
-        .outerjoin(recent, recent.c.article_id == Article.id)
-        .outerjoin(ever, ever.c.article_id == Article.id)
-        .where(is_visible())
-        .order_by(
-            func.coalesce(recent.c.views, 0).desc(),
-            func.coalesce(ever.c.views, 0).desc(),
-            *_newest(),
-        )
-        .limit(limit)
+    since = today() - timedelta(days=days - 1)
+    return _first_of(
+        limit,
+        lambda n, seen: _ranked_by(_view_scores(since), n, seen),
+        lambda n, seen: _ranked_by(_view_scores(None), n, seen),
+        _newest_articles,
     )
-    return list(db.session.scalars(statement))
 
 
 def top_posts(limit: int = 5, days: int = 30) -> list[Article]:
     """Top Posts: most approved comments written in the last ``days``, then most viewed."""
     since = utcnow() - timedelta(days=days)
     comments = (
-        select(Comment.article_id.label("article_id"), func.count().label("comments"))
+        select(Comment.article_id.label("article_id"), func.count().label("score"))
         .where(Comment.status == "approved", Comment.created_at >= since)
         .group_by(Comment.article_id)
         .subquery()
     )
-    views = _views_since(since.date())
-    statement = (
-        select(Article)
-        .outerjoin(comments, comments.c.article_id == Article.id)
-        .outerjoin(views, views.c.article_id == Article.id)
-        .where(is_visible())
-        .order_by(
-            func.coalesce(comments.c.comments, 0).desc(),
-            func.coalesce(views.c.views, 0).desc(),
-            *_newest(),
-        )
-        .limit(limit)
+    return _first_of(
+        limit,
+        lambda n, seen: _ranked_by(comments, n, seen),
+        lambda n, seen: _ranked_by(_view_scores(since.date()), n, seen),
+        _newest_articles,
     )
-    return list(db.session.scalars(statement))
 
 
 def hot_articles(limit: int = 3, hours: int = 48) -> list[Article]:
     """What's Hot: hot-flagged articles, else the most viewed in the last ``hours``."""
-    recent = _views_since((utcnow() - timedelta(hours=hours)).date())
+    since = (utcnow() - timedelta(hours=hours)).date()
+    return _first_of(
+        limit,
+        _hot_flagged,
+        lambda n, seen: _ranked_by(_view_scores(since), n, seen),
+        _newest_articles,
+    )
+
+
+def _hot_flagged(limit: int, exclude: list[int]) -> list[Article]:
     statement = (
         select(Article)
-        .outerjoin(recent, recent.c.article_id == Article.id)
-        .where(is_visible())
-        .order_by(
-            Article.is_hot.desc(),
-            func.coalesce(recent.c.views, 0).desc(),
-            *_newest(),
-        )
+        .where(is_visible(), Article.is_hot.is_(True), Article.id.not_in(exclude))
+        .order_by(*_newest())
         .limit(limit)
     )
     return list(db.session.scalars(statement))
