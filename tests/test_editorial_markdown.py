@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from hublet.editorial.taxonomy import slugify
 from hublet.extensions import db
 from hublet.models import Article, Category
 
@@ -200,3 +201,26 @@ def test_folder_errors_are_clear(runner, ctx, tmp_path, make, message):
 def test_help_lists_the_front_matter_keys(runner):
     result = runner.invoke(args=["import-markdown", "--help"])
     assert result.exit_code == 0 and "front matter" in result.output.lower()
+
+
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Élections à Paris : le vote", "elections-a-paris-le-vote"),
+        ("東京ででで天気", "東京ででで天気"),  # other scripts keep their marks
+        ("Cafés_de  Montréal!", "cafes-de-montreal"),
+        ("  ", "item"),
+    ],
+)
+def test_slugify(text, slug):
+    assert slugify(text) == slug
+
+
+def test_categories_in_other_scripts_stay_apart(runner, ctx, tmp_path):
+    one = GOOD_ONE.replace("category: World News", "category: 日本")
+    two = GOOD_ONE.replace("category: World News", "category: 中国")
+    result = run(runner, write(tmp_path / "posts", {"one.md": one, "two.md": two}))
+    assert result.exit_code == 0, result.output
+    names = sorted(db.session.scalars(select(Category.name)))
+    slugs = sorted(db.session.scalars(select(Category.slug)))
+    assert names == ["中国", "日本"] and slugs == ["中国", "日本"]

@@ -11,14 +11,21 @@ from hublet.editorial.report import ImportReport
 from hublet.extensions import db
 from hublet.models import Author, Category, Tag
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_SLUG = re.compile(r"[\W_]+")
 
 
 def slugify(text: str, fallback: str = "item", max_length: int = 140) -> str:
-    """'Élections à Paris!' -> 'elections-a-paris' (ASCII, hyphens, never empty)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
-    return slug or fallback
+    """'Élections à Paris!' -> 'elections-a-paris'; accents go, other scripts stay
+    ('東京の天気' -> '東京の天気', as WordPress does); hyphens between words; never empty."""
+    slug = _NOT_SLUG.sub("-", "".join(map(_unaccented, text.lower()))).strip("-")
+    return slug[:max_length].strip("-") or fallback
+
+
+def _unaccented(char: str) -> str:
+    """'é' -> 'e'; a character whose base is not ASCII ('で', 'ß') stays as it is."""
+    base = unicodedata.normalize("NFKD", char)
+    stripped = "".join(c for c in base if not unicodedata.combining(c))
+    return stripped if stripped.isascii() else char
 
 
 def _by_slug_or_name(model, slug: str, name: str):  # type: ignore[no-untyped-def]
