@@ -43,10 +43,17 @@ def _captured_selects(client) -> list[tuple[str, object]]:  # type: ignore[no-un
 
 
 def _full_scans(plan: str, dialect: str) -> list[str]:
+    """Big tables read whole: a table scan, or an index walked end to end to be sorted again."""
     if dialect == "sqlite":
-        pattern = r"SCAN (\w+)(?! USING)"
-        return [m for m in re.findall(pattern, plan) if m in BIG_TABLES]
+        scans = [m for m in re.findall(r"SCAN (\w+)(?! USING)", plan) if m in BIG_TABLES]
+        if "USE TEMP B-TREE FOR ORDER BY" in plan:
+            scans += [m for m in re.findall(r"SCAN (\w+) USING", plan) if m in BIG_TABLES]
+        return scans
     return [m for m in re.findall(r"Seq Scan on (\w+)", plan) if m in BIG_TABLES]
+
+
+def _is_all_time_views(statement: str) -> bool:
+    return "FROM article_view_day GROUP BY" in " ".join(statement.split())
 
 
 def test_reader_pages_never_scan_a_big_table(app, client, ctx):
@@ -68,6 +75,10 @@ def test_reader_pages_never_scan_a_big_table(app, client, ctx):
             rows = connection.exec_driver_sql(prefix + statement, parameters).all()
             plan = "\n".join(" ".join(str(col) for col in row) for row in rows)
             scans = _full_scans(plan, dialect)
+            if _is_all_time_views(statement):
+                # Most Popular's fallback on a quiet site, when fewer than three stories were
+                # viewed this week: it sums all views by design (cached for a minute).
+                scans = [table for table in scans if table != "article_view_day"]
             if scans:
                 offenders.append((scans, statement[:300], plan))
     assert not offenders, "\n\n".join(f"{s}\n{q}\n{p}" for s, q, p in offenders)
