@@ -51,7 +51,7 @@ def security_headers(https: bool) -> list[tuple[str, str]]:
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
         ("Permissions-Policy", PERMISSIONS_POLICY),
         ("Cross-Origin-Opener-Policy", "same-origin"),
-        ("Cross-Origin-Resource-Policy", "same-origin"),
+        # No Cross-Origin-Resource-Policy: feed readers on other sites show our images.
         ("X-Frame-Options", "DENY"),
     ]
     if https:
