@@ -112,7 +112,9 @@ def test_hostile_comments_render_inert(page: Page, app, live_server):
 
     # And one posted through the real form, swapped in by htmx (htmx 4 runs swapped scripts).
     form = page.locator("#commentform")
-    form.get_by_role("textbox", name="Comment").fill('<img src=x onerror="alert(1)"><script>alert(2)</script>')
+    form.get_by_role("textbox", name="Comment").fill(
+        '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    )
     form.get_by_role("textbox", name="Name").fill('<svg onload="alert(3)">')
     form.get_by_role("textbox", name="Email").fill("browser@example.com")
     page.get_by_role("button", name="Post Comment").click()
