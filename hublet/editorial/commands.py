@@ -59,9 +59,9 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
     "--media-url",
     metavar="URL",
     default=None,
-    help="Where the old site's wp-content/uploads/ files now live (e.g. "
-    "https://media.example.com/uploads/): featured images and links in bodies are "
-    "pointed there. Without it they keep the old site's addresses.",
+    help="Where the old site's wp-content/uploads/ files now live (e.g. /media/uploads/): "
+    "featured images and links in bodies are pointed there. Without it they keep the old "
+    "site's addresses. The Content-Security-Policy shows images from this site only.",
 )
 @clear_errors
 def import_wordpress_command(export_file: str, media_url: str | None) -> None:
