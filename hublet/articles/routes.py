@@ -36,8 +36,13 @@ def article(slug: str) -> Response:
     if story is None:
         abort(404)
     related = queries.related_articles(story)
+    comments = comment_section(story)  # ?cpage=K: page K of the thread; htmx gets it alone
     return render_page(
-        "articles/article.html", article=story, related=related, comments=comment_section(story)
+        "articles/article.html",
+        "comments/_thread.html",
+        article=story,
+        related=related,
+        comments=comments,
     )
 
 

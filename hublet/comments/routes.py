@@ -12,7 +12,7 @@ from flask import Response, current_app, make_response, redirect, render_templat
 from hublet.articles import queries as article_queries
 from hublet.comments import bp, cookies, queries, rules, services
 from hublet.comments.forms import CommentForm
-from hublet.comments.section import CommentSection, comment_section
+from hublet.comments.section import CommentSection, comment_section, per_page
 from hublet.errors import render_error
 from hublet.extensions import limiter
 from hublet.htmx import add_vary, is_htmx_request, render_page
@@ -49,7 +49,8 @@ def post_comment(slug: str) -> Response:
         form.parent_id.errors = [BAD_PARENT_MESSAGE]
         valid = False
     if not valid:
-        return _problem(422, comment_section(article, form, parent, settings=settings))
+        section = comment_section(article, form, parent, settings=settings, page=_page(parent))
+        return _problem(422, section)
 
     submission = services.make_submission(
         name=form.name.data,
@@ -66,7 +67,10 @@ def post_comment(slug: str) -> Response:
         status, message = (
             (409, DUPLICATE_MESSAGE) if outcome.result == "duplicate" else (429, FLOOD_MESSAGE)
         )
-        return _problem(status, comment_section(article, form, parent, message, settings=settings))
+        section = comment_section(
+            article, form, parent, message, settings=settings, page=_page(parent)
+        )
+        return _problem(status, section)
 
     comment = outcome.comment
     assert comment is not None
@@ -85,13 +89,43 @@ def _parent(article: Article, form: CommentForm) -> Comment | None:
     return queries.reply_target(article.id, form.parent_id.data, cookies.own_comment_ids())
 
 
+def _page(comment: Comment | None) -> int:
+    """The thread page to show again with the form: the replied-to comment's, else the first."""
+    return queries.page_of_comment(comment, per_page()) if comment is not None else 1
+
+
+def _on_screen(page: int) -> bool:
+    """Whether the reader has thread page ``page`` loaded (``cpages`` inputs beside each list).
+
+    A client that sends none (a script, a form from before thread pages) gets the comment in
+    its place, as before.
+    """
+    raw = request.form.getlist("cpages")
+    if not raw:
+        return True
+    return str(page) in raw
+
+
 def _posted(article: Article, comment: Comment, settings: rules.CommentSettings) -> Response:
-    """htmx: the new comment in its place, a fresh form, the new count. Else: redirect."""
+    """htmx: the new comment in its place, a fresh form, the new count. Else: redirect.
+
+    The new comment goes in place only when its page is on the reader's screen; otherwise the
+    thank-you links to the page that holds it (as the redirect without JavaScript does).
+    """
+    page = queries.page_of_comment(comment, per_page())
     if not is_htmx_request():
-        target = url_for("articles.article", slug=article.slug, _anchor=f"comment-{comment.id}")
+        target = url_for(
+            "articles.article",
+            slug=article.slug,
+            cpage=page if page > 1 else None,  # page 1 is the article's own address
+            _anchor=f"comment-{comment.id}",
+        )
         return redirect(target, code=303)
     own = [*cookies.own_comment_ids(), comment.id]
-    thread = queries.load_thread(article.id, own)
+    thread = None
+    if _on_screen(page):
+        thread = queries.load_thread(article.id, own, page, per_page())
+    thread = thread or queries.Thread([], {}, page=page)
     node = thread.node(comment.id)
     # The fresh form holds what the reader now asked to be remembered, and nothing else.
     form = CommentForm(formdata=None)
@@ -107,6 +141,8 @@ def _posted(article: Article, comment: Comment, settings: rules.CommentSettings)
         form=form,
         closed=rules.comments_closed(article, settings),
         posted=POSTED_MESSAGE if comment.status == "approved" else HELD_MESSAGE,
+        posted_page=None if node else page,
+        posted_id=comment.id,
     )
     body = render_template("comments/_posted.html", article=article, comments=section, node=node)
     return make_response(body, 200)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
+from flask import abort, current_app, request
 
 from hublet.comments import cookies, queries, rules
 from hublet.comments.forms import CommentForm
@@ -26,6 +26,8 @@ class CommentSection:
     reply_to: Comment | None = None
     notice: str | None = None  # a problem shown next to the form (role="alert")
     posted: str | None = None  # a thank-you shown in a fresh form (role="status")
+    posted_page: int | None = None  # the page holding the new comment, when not on screen
+    posted_id: int | None = None
     max_depth: int = queries.MAX_DEPTH
 
 
@@ -35,6 +37,21 @@ def blank_form() -> CommentForm:
     form = CommentForm(formdata=None, data=saved)
     form.save_details.data = bool(saved)
     return form
+
+
+def per_page() -> int:
+    """Top-level comments per page of a thread (config ``COMMENTS_PER_PAGE``)."""
+    return max(int(current_app.config.get("COMMENTS_PER_PAGE") or 50), 1)
+
+
+def requested_comment_page() -> int:
+    """The thread page in ``?cpage=`` (1 when absent); anything but a page number is a 404."""
+    raw = request.args.get("cpage")
+    if raw is None:
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(404)
+    return int(raw)
 
 
 def requested_reply_to(article: Article) -> Comment | None:
@@ -52,9 +69,17 @@ def comment_section(
     notice: str | None = None,
     posted: str | None = None,
     settings: rules.CommentSettings | None = None,
+    page: int | None = None,
 ) -> CommentSection:
-    """The section for ``article`` as this reader sees it (their held comments included)."""
+    """The section for ``article`` as this reader sees it (their held comments included).
+
+    ``page`` is the thread page shown (default: ``?cpage=``); a page past the end is a 404.
+    """
     settings = settings or rules.get_settings()
+    page = requested_comment_page() if page is None else page
+    thread = queries.load_thread(article.id, cookies.own_comment_ids(), page, per_page())
+    if thread is None:
+        abort(404)
     if form is None:
         form = blank_form()
         reply_to = reply_to or requested_reply_to(article)
@@ -62,7 +87,7 @@ def comment_section(
             form.parent_id.data = reply_to.id
     return CommentSection(
         article=article,
-        thread=queries.load_thread(article.id, cookies.own_comment_ids()),
+        thread=thread,
         form=form,
         closed=rules.comments_closed(article, settings),
         reply_to=reply_to,
