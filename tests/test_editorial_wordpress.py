@@ -98,24 +98,29 @@ def test_import_maps_posts_statuses_terms_and_authors(runner, ctx):
 def test_import_keeps_threads_and_statuses_and_counts_approved_only(runner, ctx):
     assert import_wxr(runner).exit_code == 0
     comments = comments_by_wp_id()
-    assert set(comments) == {11, 12, 13, 14, 15}  # the pingback (16) is not a reader comment
+    assert set(comments) == {11, 12, 13, 14, 15, 17, 18}  # the pingback (16) is not a comment
     assert {wp: c.status for wp, c in comments.items()} == {
         11: "approved",
         12: "approved",
         13: "approved",
         14: "spam",
+        17: "approved",
+        18: "approved",
         15: "pending",
     }
     # 13 replies to 12, which replies to 11; 13 came first in the file.
     assert comments[12].parent_id == comments[11].id and comments[12].depth == 2
     assert comments[13].parent_id == comments[12].id and comments[13].depth == 3
+    assert comments[17].parent_id == comments[13].id and comments[17].depth == 4
+    # Deeper than the site nests: kept as a reply to 17, shown beside it (as new replies are).
+    assert comments[18].parent_id == comments[17].id and comments[18].depth == 4
     assert comments[11].parent_id is None and comments[11].depth == 1
     assert comments[11].author_name == "Léa" and comments[11].author_url.startswith("https://")
     assert comments[12].author_url == ""  # javascript: is not a web address
     assert "<script>" not in comments[12].body_html
     assert comments[11].created_at == datetime(2026, 1, 10, 11, 0)
     paris = articles_by_wp_id()[101]
-    assert paris.comment_count == 3
+    assert paris.comment_count == 5
 
 
 def test_hostile_html_is_sanitized_on_import_and_on_the_page(runner, client, ctx):
@@ -135,7 +140,7 @@ def test_report_counts_each_kind_and_every_skip_with_why(runner, ctx):
     output = import_wxr(runner).output
     assert "articles: 5 created, 0 updated" in output
     assert "pages: 1 created, 0 updated" in output
-    assert "comments: 5 created, 0 updated" in output
+    assert "comments: 7 created, 0 updated" in output
     assert "authors: 2 created" in output
     assert "categories: 3 created" in output  # world, science and the draft's uncategorized
     assert "tags: 2 created" in output
@@ -155,11 +160,11 @@ def test_importing_twice_updates_and_never_duplicates(runner, client, ctx):
     assert second.exit_code == 0, second.output
     assert row_counts() == before
     assert "articles: 0 created, 5 updated" in second.output
-    assert "comments: 0 created, 5 updated" in second.output
+    assert "comments: 0 created, 7 updated" in second.output
     assert "categories: 0 created" in second.output
     assert "featured images: 0 created, 1 updated" in second.output
     assert first.output.count("Skipped") == second.output.count("Skipped")
-    assert articles_by_wp_id()[101].comment_count == 3
+    assert articles_by_wp_id()[101].comment_count == 5
     assert page_without_token(client, "/article/elections-paris") == paris_page
 
 
@@ -182,7 +187,7 @@ def test_imported_pages_render_and_hidden_ones_stay_hidden(runner, client, ctx):
     html = client.get("/article/elections-paris").get_data(as_text=True)
     assert "Élections à Paris : le vote en direct" in html
     assert "Marta Núñez" in html and "World &amp; Politics" in html
-    assert "3 Comments" in html
+    assert "5 Comments" in html
     assert client.get("/article/宇宙-planet").status_code == 200
     assert client.get("/article/draft-budget-leaks").status_code == 404
     assert client.get("/article/launch-day").status_code == 404  # scheduled for 2036

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from hublet import signals
+from hublet.comments.queries import MAX_DEPTH
 from hublet.comments.services import recount_comments
 from hublet.database import writing
 from hublet.editorial.report import EditorialError, ImportReport
@@ -566,7 +567,8 @@ class WordPressImporter:
             db.session.add(comment)
         comment.article_id = article.id
         comment.parent_id = parent.id if parent is not None else None
-        comment.depth = parent.depth + 1 if parent is not None else 1
+        # As the comments service does: replies deeper than the site nests sit beside their parent.
+        comment.depth = min(parent.depth + 1, MAX_DEPTH) if parent is not None else 1
         comment.author_name = (html_to_text(values.get("wp:comment_author", "")) or "Anonymous")[
             :80
         ]
