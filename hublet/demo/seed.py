@@ -72,7 +72,10 @@ def seed_demo() -> SeedReport:
         # End the transaction (and SQLite's write lock) even when nothing was added: the hooks
         # below write through connections of their own.
         db.session.commit()
-    _after_articles_written()
+    if report.articles:
+        # Articles added through the ORM are indexed as they are written; the hook is for the
+        # listeners that rebuild derived data in bulk. Nothing added: nothing to rebuild.
+        _after_articles_written()
     return report
 
 
