@@ -87,6 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=30)
 
     _print_table(results, rss, cold_start, seed_seconds, args)
+    # Search's own targets are in-process latencies over 200 queries (issue 5).
+    print("\nSearch, in-process:", flush=True)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "hublet.search.bench", "--articles",
+         str(args.articles)],
+        cwd=ROOT, env=env, check=False,
+    )  # fmt: skip
     return 0
 
 
