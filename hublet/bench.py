@@ -133,7 +133,9 @@ def _prepare(instance: Path, env: dict[str, str], args: argparse.Namespace) -> f
         shutil.rmtree(instance)
     instance.mkdir(parents=True)
     if args.postgres:
-        _reset_postgres(args.postgres)
+        from hublet.database import reset_postgres_schema
+
+        reset_postgres_schema(args.postgres)
     _flask(env, "db", "upgrade")
     started = time.monotonic()
     _flask(env, "seed", "--articles", str(args.articles))
@@ -141,16 +143,6 @@ def _prepare(instance: Path, env: dict[str, str], args: argparse.Namespace) -> f
     _flask(env, "seed-comments", "--comments", str(args.comments))
     marker.write_text(json.dumps(wanted))
     return seed_seconds
-
-
-def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _write_static_baseline() -> None:

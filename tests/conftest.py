@@ -18,6 +18,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from hublet import create_app
+from hublet.database import reset_postgres_schema
 from hublet.extensions import db
 
 pytest_plugins = ["tests.builders", "tests.browser.seeding"]
@@ -92,17 +93,6 @@ def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) ->
     reset_postgres_schema(url)
     _migrate(url, instance)
     return url
-
-
-def reset_postgres_schema(url: str) -> None:
-    """Drop everything in the test database's public schema."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _empty_postgres_tables(app: Flask) -> None:
