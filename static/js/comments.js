@@ -72,6 +72,27 @@
     }
   });
 
+  // "Newer / Older comments" with htmx: the page came in beside the link, which is now hidden
+  // (see _thread.html), so the focus goes to the page's first comment.
+  function nearestList(nav, step) {
+    var node = nav[step];
+    while (node && !node.classList.contains("comment-list")) node = node[step];
+    return node;
+  }
+
+  document.addEventListener("htmx:after:swap", function (event) {
+    var link = event.target;
+    if (!(link instanceof Element) || !link.classList.contains("comments-nav-link")) return;
+    var nav = link.closest(".comments-nav");
+    if (!nav) return;
+    var older = nav.classList.contains("comments-nav-older");
+    var list = nearestList(nav, older ? "previousElementSibling" : "nextElementSibling");
+    var first = list && list.querySelector(":scope > li.comment");
+    if (!first) return;
+    first.setAttribute("tabindex", "-1");
+    first.focus();
+  });
+
   // After a successful post the fresh form has no parent: it goes back under the thread.
   document.addEventListener("htmx:after:settle", function () {
     var box = respond();
