@@ -12,17 +12,18 @@ from flask.cli import with_appcontext
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    app.cli.add_command(seed_command)
     from hublet.editorial.commands import COMMANDS as EDITORIAL_COMMANDS
-
-    for editorial_command in EDITORIAL_COMMANDS:
-        app.cli.add_command(editorial_command)
-    app.cli.add_command(check_command)
-    app.cli.add_command(backup_command)
     from hublet.search.commands import reindex_command
 
-    app.cli.add_command(reindex_command)
-    for command in MODERATOR_COMMANDS:
+    for command in (
+        seed_command,
+        seed_comments_command,
+        check_command,
+        backup_command,
+        reindex_command,
+        *EDITORIAL_COMMANDS,
+        *MODERATOR_COMMANDS,
+    ):
         app.cli.add_command(command)
 
 
@@ -50,6 +51,17 @@ def seed_command(synthetic: int | None) -> None:
         with click.progressbar(length=synthetic, label="Synthetic articles") as bar:
             added = seed_synthetic(synthetic, progress=bar.update)
         click.echo(f"Added {added} synthetic articles.")
+
+
+@click.command("seed-comments")
+@click.option("--comments", "count", type=click.IntRange(min=1, max=10_000_000), required=True)
+def seed_comments_command(count: int) -> None:
+    """Add approved synthetic comments in bulk (for benchmarks)."""
+    from hublet.demo.seed import seed_synthetic_comments
+
+    with click.progressbar(length=count, label="Synthetic comments") as bar:
+        added = seed_synthetic_comments(count, progress=bar.update)
+    click.echo(f"Added {added} synthetic comments.")
 
 
 # --- Integrity and backups (issue 7); the logic lives in hublet.maintenance ---
