@@ -62,7 +62,8 @@ class DefaultConfig:
     LOG_LEVEL = "INFO"
 
     CACHE_TYPE = "SimpleCache"
-    CACHE_THRESHOLD = 2000  # pages kept per process (SimpleCache)
+    # Entries kept per process by the in-process cache: 500 pages of ~60 KB stay under 30 MB.
+    CACHE_THRESHOLD = 500
     PAGE_CACHE_ENABLED = True
     # Cookies that make a page the reader's own (their pending comments, a remembered comment
     # form): such readers never get or fill a shared cached page.
