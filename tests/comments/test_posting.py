@@ -286,9 +286,7 @@ def test_missing_csrf_token_is_refused(client, ctx):
 def test_unticking_save_gives_an_empty_fresh_form_at_once(client, ctx):
     make_article("Forget me")
     post(client, "forget-me", save_details="y")
-    html = post(client, "forget-me", htmx=True, comment="Second, not saved.").get_data(
-        as_text=True
-    )
+    html = post(client, "forget-me", htmx=True, comment="Second, not saved.").get_data(as_text=True)
     assert 'value="Ann Reader"' not in html and 'value="ann@example.com"' not in html
     page = client.get("/article/forget-me").get_data(as_text=True)
     assert 'value="Ann Reader"' not in page and 'value="ann@example.com"' not in page
