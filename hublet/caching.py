@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, select, update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from hublet.extensions import cache, db
@@ -61,12 +61,32 @@ SHARED_ENDPOINTS = {
 }
 
 
-def content_version() -> int:
-    """The current content version (one small indexed read, once per request)."""
+_VERSION_SQL = "SELECT version FROM content_version WHERE id = 1"
+
+
+def content_version(*, before_any_query: bool = False) -> int:
+    """The current content version: one primary-key read, once per request.
+
+    At the start of a GET (``before_any_query``) it is read on a pooled DBAPI connection of its
+    own rather than through the ORM session: on a cache hit it is the request's only SQL, and
+    the session's machinery would cost more than the page. Later in a request, which may hold
+    the session's connection (and, on a POST, SQLite's write lock), it goes through that same
+    connection: a second one could wait on the first and deadlock the pool.
+    """
     if "content_version" not in g:
-        g.content_version = (
-            db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
-        )
+        if before_any_query:
+            connection = db.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                cursor.execute(_VERSION_SQL)
+                row = cursor.fetchone()
+                cursor.close()
+            finally:
+                connection.close()
+            g.content_version = row[0] if row else 0
+        else:
+            version = db.session.connection().exec_driver_sql(_VERSION_SQL).scalar()
+            g.content_version = version or 0
     return g.content_version
 
 
@@ -94,7 +114,7 @@ def _page_key() -> str | None:
     variant = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-Request-Type"))
     # The top bar shows today's date: a new day is a new page.
     day = site_today().date().isoformat()
-    return f"page:{content_version()}:{day}:{variant}:{request.full_path}"
+    return f"page:{content_version(before_any_query=True)}:{day}:{variant}:{request.full_path}"
 
 
 def _serve_cached() -> Response | None:
@@ -108,11 +128,14 @@ def _serve_cached() -> Response | None:
     stored = cache.get(key)
     if stored is None:
         return None
-    body, headers = stored
+    body, headers, digest = stored
+    token = ""
     if CSRF_MARKER in body:
-        body = body.replace(CSRF_MARKER, generate_csrf())
+        token = generate_csrf()
+        body = body.replace(CSRF_MARKER, token)
     response = Response(body, headers=headers)
     response.headers["X-Hublet-Cache"] = "hit"
+    g.page_etag = _etag(digest, token)
     return response
 
 
@@ -126,15 +149,23 @@ def _store_and_finish(response: Response) -> Response:
         and not _is_per_reader_after(response)
     ):
         body = response.get_data(as_text=True)
-        token = g.get("csrf_token")
+        token = g.get("csrf_token") or ""
         if token:
             body = body.replace(token, CSRF_MARKER)
         headers = [(k, v) for k, v in response.headers.items() if k in _STORED_HEADERS]
-        cache.set(key, (body, headers), timeout=SHARED_ENDPOINTS[request.endpoint or ""])
+        digest = hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+        cache.set(key, (body, headers, digest), timeout=SHARED_ENDPOINTS[request.endpoint or ""])
         response.headers["X-Hublet-Cache"] = "miss"
+        g.page_etag = _etag(digest, token)
     if key is not None or response.headers.get("X-Hublet-Cache") == "hit":
-        _conditional(response)
+        _conditional(response, g.pop("page_etag", None))
     return response
+
+
+def _etag(digest: str, token: str) -> str:
+    """The ETag of a shared page as one reader gets it: the stored page's digest and their
+    token, so that a hit costs no hashing of the whole page."""
+    return hashlib.blake2b(f"{digest}:{token}".encode(), digest_size=16).hexdigest()
 
 
 def _is_per_reader_after(response: Response) -> bool:
@@ -146,13 +177,13 @@ def _is_per_reader_after(response: Response) -> bool:
     )
 
 
-def _conditional(response: Response) -> None:
+def _conditional(response: Response, etag: str | None) -> None:
     """ETag and 304s; pages are revalidated on every visit (they may carry a reader's token)."""
     if response.status_code != 200:
         return
     response.headers.setdefault("Cache-Control", PAGE_CACHE_CONTROL)
     response.vary.add("Cookie")
-    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    response.set_etag(etag or hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
     response.make_conditional(request)
 
 
