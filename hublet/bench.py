@@ -222,8 +222,9 @@ def _load(name: str, base: str, path: str, args: argparse.Namespace) -> Result:
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))
+    # Anchored: the thread stats line above also holds percentages (like "70.50%").
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     return Result(name, path, rps, p50, p99, int(errors.group(1)) if errors else 0)
 
