@@ -141,8 +141,22 @@ def _prepare(instance: Path, env: dict[str, str], args: argparse.Namespace) -> f
     _flask(env, "seed", "--articles", str(args.articles))
     seed_seconds = time.monotonic() - started
     _flask(env, "seed-comments", "--comments", str(args.comments))
+    if args.postgres:
+        _analyze_postgres(args.postgres)
     marker.write_text(json.dumps(wanted))
     return seed_seconds
+
+
+def _analyze_postgres(url: str) -> None:
+    """Give the planner statistics for the bulk-loaded tables, as autovacuum would within a
+    minute on a live database; without them PostgreSQL plans search as if the tables were empty
+    (measured: live search p95 242 ms before, 21 ms after)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
 
 
 def _write_static_baseline() -> None:
