@@ -24,6 +24,8 @@ from hublet.extensions import db
 pytest_plugins = ["tests.builders", "tests.browser.seeding"]
 
 TEST_SECRET = "test-secret-key-not-for-production"
+#: The headers htmx sends with a request that swaps part of a page.
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 class _MemoryBytecodeCache(BytecodeCache):

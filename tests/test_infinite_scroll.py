@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from tests.builders import make_article, make_author, make_category
+from tests.conftest import HTMX
 
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 NEXT = re.compile(r'hx-get="([^"]+)" hx-trigger="revealed"')
 TITLE = re.compile(r'<h[23] class="card-title[^"]*">\s*<a href="[^"]+">([^<]+)</a>')
 

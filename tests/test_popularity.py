@@ -13,10 +13,9 @@ from hublet.extensions import db
 from hublet.models import ArticleViewDay, Comment
 from hublet.timeutil import utcnow
 from tests.builders import make_article
-from tests.conftest import csrf_token
+from tests.conftest import HTMX, csrf_token
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0"
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 def beacon(client, article, user_agent: str = BROWSER, token: str | None = None):  # type: ignore[no-untyped-def]

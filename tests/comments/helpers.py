@@ -14,8 +14,8 @@ from hublet.extensions import db
 from hublet.models import Article, Comment
 from hublet.sanitize import clean_comment_html
 from hublet.timeutil import utcnow
+from tests.conftest import HTMX
 
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 _FIELD_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

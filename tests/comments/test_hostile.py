@@ -9,7 +9,8 @@ import pytest
 
 from hublet.sanitize import clean_comment_html
 from tests.builders import make_article
-from tests.comments.helpers import HTMX, add_comment, all_comments, post
+from tests.comments.helpers import add_comment, all_comments, post
+from tests.conftest import HTMX
 
 ALLOWED_TAGS = {"a", "em", "strong", "code", "blockquote", "p", "br", "ul", "ol", "li"}
 VOID = {"br", "img", "input", "hr", "meta", "link"}

@@ -12,7 +12,8 @@ from hublet.database import writing
 from hublet.extensions import db
 from hublet.models import Comment
 from tests.builders import make_article
-from tests.comments.helpers import HTMX, add_comment, all_comments, post
+from tests.comments.helpers import add_comment, all_comments, post
+from tests.conftest import HTMX
 from tests.test_query_budget import counted
 
 PER_PAGE = 3

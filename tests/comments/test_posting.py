@@ -12,7 +12,8 @@ from hublet.database import writing
 from hublet.extensions import db
 from hublet.models import Comment
 from tests.builders import make_article
-from tests.comments.helpers import HTMX, add_comment, all_comments, comment_count, post
+from tests.comments.helpers import add_comment, all_comments, comment_count, post
+from tests.conftest import HTMX
 
 
 @pytest.fixture

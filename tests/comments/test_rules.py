@@ -13,7 +13,8 @@ from hublet.extensions import db
 from hublet.models import Comment, ModerationSetting
 from hublet.timeutil import utcnow
 from tests.builders import make_article
-from tests.comments.helpers import HTMX, add_comment, all_comments, comment_count, post
+from tests.comments.helpers import add_comment, all_comments, comment_count, post
+from tests.conftest import HTMX
 
 FLOOD = "You are posting comments too quickly. Slow down."
 DUPLICATE = "Duplicate comment detected; it looks as though you&#39;ve already said that!"

@@ -8,8 +8,8 @@ import pytest
 from flask import abort
 
 from hublet import create_app
+from tests.conftest import HTMX
 
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TITLES = {
     400: "Bad request",
     403: "Forbidden",

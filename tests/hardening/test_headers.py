@@ -8,9 +8,8 @@ from flask import abort
 from hublet import create_app
 from hublet.security import CONTENT_SECURITY_POLICY, STRICT_TRANSPORT_SECURITY
 from tests.builders import make_article
-from tests.conftest import csrf_token
+from tests.conftest import HTMX, csrf_token
 
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 ISSUE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"

@@ -12,9 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from hublet import create_app
 from hublet.extensions import db
 from hublet.models import ContactMessage
-from tests.conftest import csrf_token
-
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+from tests.conftest import HTMX, csrf_token
 
 
 def contact_form(token: str, **overrides: str) -> dict[str, str]:

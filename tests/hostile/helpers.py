@@ -6,10 +6,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.conftest import HTMX
 from tests.hostile.corpus import Line
 from tests.hostile.markup import reader_written
-
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 class Findings:

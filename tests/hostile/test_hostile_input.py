@@ -15,8 +15,9 @@ from sqlalchemy import select
 from hublet.extensions import db
 from hublet.models import Comment, ContactMessage
 from tests.builders import make_article, make_moderator
+from tests.conftest import HTMX
 from tests.hostile.corpus import DATA, every_line, lines_for
-from tests.hostile.helpers import HTMX, Findings, get_token, has_endpoint, site_baseline
+from tests.hostile.helpers import Findings, get_token, has_endpoint, site_baseline
 from tests.hostile.markup import dangerous_markup
 
 PASSWORD = "correct horse battery"

@@ -7,23 +7,13 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from hublet.extensions import db
 from hublet.models import Article, AuditEntry, Comment
-from tests.builders import make_article, make_comment, make_moderator
-from tests.moderation.helpers import log_in, token
-
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
-
-
-@pytest.fixture
-def moderator_client(app: Flask, client: FlaskClient) -> FlaskClient:
-    with app.app_context():
-        make_moderator("mod")
-    assert log_in(client).status_code == 303
-    return client
+from tests.builders import make_article, make_comment
+from tests.conftest import HTMX
+from tests.moderation.helpers import token
 
 
 def rows(html: str) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
-
 
 @pytest.fixture
 def app_config(app_config: dict) -> dict:

@@ -9,7 +9,7 @@ from hublet.search import index
 from hublet.search.query import MAX_QUERY_LENGTH, parse_query
 from hublet.timeutil import utcnow
 from tests.builders import make_article
-from tests.search.conftest import HTMX
+from tests.conftest import HTMX
 
 HOSTILE = [
     '"',

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.builders import make_article, make_category
-from tests.search.conftest import HTMX
+from tests.conftest import HTMX
 
 
 def cards(html: str) -> list[str]:
