@@ -38,6 +38,12 @@ class CommentFilter:
     q: str = ""
 
 
+def _older_than(model, after: tuple[datetime, int]):  # type: ignore[no-untyped-def]
+    """Rows after the cursor in newest-first order: older, or as old with a smaller id."""
+    when, row_id = after
+    return or_(model.created_at < when, and_(model.created_at == when, model.id < row_id))
+
+
 def like_pattern(text: str) -> str:
     """``%text%`` with LIKE's wildcards taken literally (escape character ``\\``)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -89,10 +95,7 @@ def comment_chunk(
             )
         )
     if after is not None:
-        when, row_id = after
-        stmt = stmt.where(
-            or_(Comment.created_at < when, and_(Comment.created_at == when, Comment.id < row_id))
-        )
+        stmt = stmt.where(_older_than(Comment, after))
     stmt = stmt.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(PER_PAGE + 1)
     rows = list(db.session.scalars(stmt).unique())
     return _chunk(rows, lambda c: encode_cursor(c.created_at, c.id))
@@ -138,10 +141,7 @@ def article_chunk(q: str, after: tuple[datetime, int] | None = None) -> Chunk[Ar
     if q:
         stmt = stmt.where(Article.title.ilike(like_pattern(q), escape="\\"))
     if after is not None:
-        when, row_id = after
-        stmt = stmt.where(
-            or_(Article.created_at < when, and_(Article.created_at == when, Article.id < row_id))
-        )
+        stmt = stmt.where(_older_than(Article, after))
     stmt = stmt.order_by(Article.created_at.desc(), Article.id.desc()).limit(PER_PAGE + 1)
     return _chunk(list(db.session.scalars(stmt)), lambda a: encode_cursor(a.created_at, a.id))
 
@@ -150,13 +150,7 @@ def message_chunk(after: tuple[datetime, int] | None = None) -> Chunk[ContactMes
     """Contact messages, newest first."""
     stmt = select(ContactMessage)
     if after is not None:
-        when, row_id = after
-        stmt = stmt.where(
-            or_(
-                ContactMessage.created_at < when,
-                and_(ContactMessage.created_at == when, ContactMessage.id < row_id),
-            )
-        )
+        stmt = stmt.where(_older_than(ContactMessage, after))
     stmt = stmt.order_by(ContactMessage.created_at.desc(), ContactMessage.id.desc())
     rows = list(db.session.scalars(stmt.limit(PER_PAGE + 1)))
     return _chunk(rows, lambda m: encode_cursor(m.created_at, m.id))
@@ -178,13 +172,7 @@ def audit_chunk(after: tuple[datetime, int] | None = None) -> Chunk[AuditEntry]:
     """The audit log, newest first."""
     stmt = select(AuditEntry)
     if after is not None:
-        when, row_id = after
-        stmt = stmt.where(
-            or_(
-                AuditEntry.created_at < when,
-                and_(AuditEntry.created_at == when, AuditEntry.id < row_id),
-            )
-        )
+        stmt = stmt.where(_older_than(AuditEntry, after))
     stmt = stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     rows = list(db.session.scalars(stmt.limit(PER_PAGE + 1)))
     return _chunk(rows, lambda e: encode_cursor(e.created_at, e.id))
