@@ -6,7 +6,7 @@ from collections import deque
 
 from markupsafe import Markup, escape
 
-from hublet.search.query import SearchQuery, fold, iter_word_spans, word_spans
+from hublet.search.parsing import SearchQuery, fold, iter_word_spans, word_spans
 
 SNIPPET_WORDS = 32
 WORDS_BEFORE_MATCH = 8

@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import Connection
 
 from hublet.search.documents import SearchDocument, iter_all_documents, load_documents
-from hublet.search.query import SearchQuery
+from hublet.search.parsing import SearchQuery
 
 #: Tiers in rank order: the columns (weights) where every word must be found.
 TIERS = ("title", "head", "any")

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, text
 
 from hublet.search.documents import SearchDocument
-from hublet.search.query import SearchQuery, fold
+from hublet.search.parsing import SearchQuery, fold
 
 _COLUMNS = {"title": "title_doc", "head": "head_doc", "any": "document"}
 

@@ -12,7 +12,7 @@ from hublet.extensions import db
 from hublet.models import Article
 from hublet.search import index
 from hublet.search.highlight import highlight, snippet
-from hublet.search.query import SearchQuery
+from hublet.search.parsing import SearchQuery
 from hublet.timeutil import utcnow
 
 PER_PAGE = 10

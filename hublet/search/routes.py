@@ -11,7 +11,7 @@ from hublet.extensions import limiter
 from hublet.htmx import render_page
 from hublet.paging import ensure_page_exists, requested_page
 from hublet.search import bp, queries
-from hublet.search.query import MAX_QUERY_LENGTH, parse_query
+from hublet.search.parsing import MAX_QUERY_LENGTH, parse_query
 
 #: Per client address, the page and the live results together; ``SEARCH_RATE_LIMIT`` in the
 #: config changes it (None: no limit).

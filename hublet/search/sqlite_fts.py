@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, bindparam, text
 
 from hublet.search.documents import SearchDocument
-from hublet.search.query import SearchQuery
+from hublet.search.parsing import SearchQuery
 
 ID_BITS = 30
 _EPOCH = datetime(1970, 1, 1)

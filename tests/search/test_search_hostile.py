@@ -6,7 +6,7 @@ import pytest
 
 from hublet.extensions import db
 from hublet.search import index
-from hublet.search.query import MAX_QUERY_LENGTH, parse_query
+from hublet.search.parsing import MAX_QUERY_LENGTH, parse_query
 from hublet.timeutil import utcnow
 from tests.builders import make_article
 from tests.conftest import HTMX

@@ -12,8 +12,8 @@ from hublet.database import writing
 from hublet.extensions import db
 from hublet.models import Article, Author, Tag
 from hublet.search.index import check_index
+from hublet.search.parsing import parse_query
 from hublet.search.queries import search
-from hublet.search.query import parse_query
 from hublet.timeutil import utcnow
 from tests.builders import make_article, make_author
 
