@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hublet.editorial.taxonomy import slugify
 from hublet.extensions import db
 from hublet.models import Article, Category
+from hublet.text import slugify
 
 GOOD_ONE = """---
 title: Bridges reopen after repairs

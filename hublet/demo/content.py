@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from hublet.text import slugify
+
 CATEGORIES = [
     # name, slug, in "More"
     ("Global & National News Updates", "global-national-news", False),
@@ -181,12 +183,6 @@ class DemoArticle:
     is_featured: bool = False
     is_hot: bool = False
     extra: dict = field(default_factory=dict)
-
-
-def slugify(text: str) -> str:
-    """Lower-case words joined by hyphens."""
-    cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in text)
-    return "-".join(cleaned.split())[:180]
 
 
 def image_path(number: int) -> str:

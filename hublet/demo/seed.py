@@ -12,6 +12,7 @@ from hublet.demo import content
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Page, Tag, article_tag
 from hublet.sanitize import clean_article_html, count_words
+from hublet.text import slugify
 from hublet.timeutil import utcnow
 
 
@@ -103,7 +104,7 @@ def _ensure_tags(report: SeedReport) -> dict[str, Tag]:
     found = {t.name: t for t in db.session.scalars(select(Tag))}
     for name in content.TAGS:
         if name not in found:
-            found[name] = Tag(name=name, slug=content.slugify(name))
+            found[name] = Tag(name=name, slug=slugify(name))
             db.session.add(found[name])
             report.tags += 1
     return found

@@ -16,7 +16,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from hublet.editorial.report import EditorialError, ImportReport
+from hublet.editorial.errors import EditorialError
+from hublet.editorial.report import ImportReport
 
 
 def clear_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -161,7 +162,7 @@ def _switch_command(action: str, help_text: str) -> click.Command:
     @click.argument("slugs", nargs=-1, required=True, metavar="SLUG...")
     @clear_errors
     def command(slugs: tuple[str, ...], at: datetime | None = None) -> None:
-        from hublet.editorial.articles_cli import switch_articles
+        from hublet.editorial.article_status import switch_articles
 
         results, unknown = switch_articles(action, list(slugs), at=at)
         for result in results:
@@ -214,7 +215,7 @@ for _action, _help in (
 @clear_errors
 def list_command(**filters: Any) -> None:
     """List articles, newest first: status, date, flags (F featured, H hot), slug, title."""
-    from hublet.editorial.articles_cli import describe_status, list_articles
+    from hublet.editorial.article_status import describe_status, list_articles
 
     articles, total = list_articles(**filters)
     for article in articles:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hublet import signals
 from hublet.database import writing
-from hublet.editorial.report import EditorialError
+from hublet.editorial.errors import EditorialError
 from hublet.extensions import db
 from hublet.sanitize import clean_article_html
 from hublet.timeutil import utcnow

@@ -31,12 +31,13 @@ from sqlalchemy.orm import selectinload
 
 from hublet import signals
 from hublet.database import writing
-from hublet.editorial.report import EditorialError, ImportReport
-from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag, slugify
-from hublet.editorial.wordpress import make_excerpt
+from hublet.editorial.errors import EditorialError
+from hublet.editorial.report import ImportReport
+from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
 from hublet.extensions import db
 from hublet.models import Article
 from hublet.sanitize import clean_article_html
+from hublet.text import make_excerpt, slugify
 from hublet.timeutil import utcnow
 
 KINDS = ("articles", "categories", "tags", "authors")

@@ -8,11 +8,6 @@ from dataclasses import dataclass, field
 import click
 
 
-class EditorialError(Exception):
-    """A problem the editor can fix (missing file, bad XML, unknown slug): shown without a
-    traceback, and the command exits non-zero."""
-
-
 @dataclass
 class Skipped:
     """One item an import left out."""

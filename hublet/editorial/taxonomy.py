@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from sqlalchemy import func, select
 
 from hublet.editorial.report import ImportReport
 from hublet.extensions import db
 from hublet.models import Author, Category, Tag
-
-_NOT_SLUG = re.compile(r"[\W_]+")
-
-
-def slugify(text: str, fallback: str = "item", max_length: int = 140) -> str:
-    """'Élections à Paris!' -> 'elections-a-paris'; accents go, other scripts stay
-    ('東京の天気' -> '東京の天気', as WordPress does); hyphens between words; never empty."""
-    slug = _NOT_SLUG.sub("-", "".join(map(_unaccented, text.lower()))).strip("-")
-    return slug[:max_length].strip("-") or fallback
-
-
-def _unaccented(char: str) -> str:
-    """'é' -> 'e'; a character whose base is not ASCII ('で', 'ß') stays as it is."""
-    base = unicodedata.normalize("NFKD", char)
-    stripped = "".join(c for c in base if not unicodedata.combining(c))
-    return stripped if stripped.isascii() else char
+from hublet.text import slugify
 
 
 def _by_slug_or_name(model, slug: str, name: str):  # type: ignore[no-untyped-def]

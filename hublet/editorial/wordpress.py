@@ -31,11 +31,13 @@ from hublet import signals
 from hublet.comments.queries import MAX_DEPTH
 from hublet.comments.services import recount_comments
 from hublet.database import writing
-from hublet.editorial.report import EditorialError, ImportReport
-from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag, slugify
+from hublet.editorial.errors import EditorialError
+from hublet.editorial.report import ImportReport
+from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Comment, Page, Tag
 from hublet.sanitize import clean_article_html, clean_comment_html, html_to_text
+from hublet.text import make_excerpt, slugify
 from hublet.timeutil import utcnow
 
 KINDS = ("categories", "tags", "authors", "articles", "pages", "comments", "featured images")
@@ -185,12 +187,6 @@ def autop(text: str) -> str:
         else:
             html.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
     return "\n".join(html)
-
-
-def make_excerpt(html: str, words: int = 40) -> str:
-    """The first words of a body's text, for cards."""
-    parts = html_to_text(html).split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _web_url(value: str, limit: int) -> str:

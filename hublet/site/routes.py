@@ -29,7 +29,7 @@ def home() -> Response:
 
 def _wordpress_redirect() -> Response:
     """Old WordPress links (``/?p=ID``, ``/?page_id=ID``) move for good to the imported story."""
-    from hublet.editorial.queries import wordpress_address
+    from hublet.site.redirects import wordpress_address
 
     address = wordpress_address(request.args.get("p"), request.args.get("page_id"))
     if address is None:

@@ -1,4 +1,5 @@
-"""The day-to-day editorial switches (publish, feature, hot) and the article list."""
+"""An article's status and flags from the command line: the switches (publish, feature, hot)
+and the list of articles by status."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from hublet import signals
 from hublet.database import writing
-from hublet.editorial.report import EditorialError
+from hublet.editorial.errors import EditorialError
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Tag, article_tag
 from hublet.timeutil import utcnow

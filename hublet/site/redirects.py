@@ -1,4 +1,7 @@
-"""Reads the editorial features add to the site: old WordPress addresses."""
+"""Old WordPress addresses (``/?p=ID``, ``/?page_id=ID``) of imported stories and pages.
+
+The importer keeps each WordPress id; this read finds where that link lives now.
+"""
 
 from __future__ import annotations
 
