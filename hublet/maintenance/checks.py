@@ -1,21 +1,15 @@
-"""Database health checks (``flask check``) and online backups (``flask backup``).
+"""``flask check``: is the database whole, migrated, free of orphans, its search index right?
 
-The search package may offer its own check: a function ``check_index() -> list[str]`` in
-``hublet.search`` (or ``hublet.search.index``) that returns the problems it finds (an empty
-list when the index matches the articles). ``flask check`` calls it when it exists.
+Each check returns what it found instead of raising, so one broken part never hides the others.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Table, exists, func, inspect, select, text
 
+from hublet import search
 from hublet.extensions import db
 
 
@@ -126,91 +120,13 @@ def _orphans() -> CheckResult:
     return CheckResult("orphans", False, f"{total} orphaned row(s) ({listed})")
 
 
-def search_index_check() -> Callable[[], list[str]] | None:
-    """The search package's own check, when it offers one."""
-    for module_name in ("hublet.search", "hublet.search.index"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        check = getattr(module, "check_index", None)
-        if callable(check):
-            return check
-    return None
-
-
 def _search_index() -> CheckResult:
-    check = search_index_check()
-    if check is None:
-        return CheckResult("search index", True, "no check offered by hublet.search (skipped)")
     try:
-        problems = list(check())
+        # Looked up when the check runs, so that a test can stand in for the search package.
+        problems = list(search.check_index())
     except Exception as error:  # a broken index must be reported, not crash the other checks
         db.session.rollback()
         return CheckResult("search index", False, f"the check failed: {error}")
     if problems:
         return CheckResult("search index", False, "; ".join(problems[:10]))
     return CheckResult("search index", True, "matches the articles")
-
-
-class BackupNotSupported(Exception):
-    """Raised for databases that are backed up with their own tools."""
-
-
-POSTGRESQL_BACKUP_HELP = """\
-PostgreSQL is backed up with its own tools, while the site keeps serving:
-
-  pg_dump --format=custom --file=hublet-$(date +%F).dump "$DATABASE_URL_WITHOUT_DRIVER"
-
-(use the URL without "+psycopg", e.g. postgresql://hublet@db/hublet). Restore into an empty
-database with:
-
-  pg_restore --no-owner --dbname=postgresql://hublet@db/hublet_restored hublet-YYYY-MM-DD.dump
-"""
-
-
-@dataclass(frozen=True)
-class BackupReport:
-    """Where the copy went and how big it is."""
-
-    path: Path
-    size: int
-    pages: int
-
-
-def backup_sqlite(destination: Path, pages_per_step: int = 256) -> BackupReport:
-    """Copy the live SQLite database to ``destination`` with SQLite's online backup API.
-
-    Writers may go on meanwhile: each step copies some pages, and SQLite restarts the copy
-    when another connection changes the database, so the result is one consistent snapshot.
-    The copy is written beside the destination and renamed into place, then checked.
-    """
-    url = db.engine.url
-    if url.get_backend_name() != "sqlite":
-        raise BackupNotSupported(POSTGRESQL_BACKUP_HELP)
-    source_path = url.database
-    if not source_path or source_path == ":memory:":
-        raise BackupNotSupported("An in-memory database has nothing to back up.")
-    destination = destination.expanduser().resolve()
-    if destination == Path(source_path).resolve():
-        raise ValueError("The backup cannot overwrite the database itself.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    busy_ms = 10_000
-    source = sqlite3.connect(source_path, timeout=busy_ms / 1000)
-    target = sqlite3.connect(partial)
-    try:
-        source.execute(f"PRAGMA busy_timeout = {busy_ms}")
-        source.backup(target, pages=pages_per_step, sleep=0.005)
-        target.execute("PRAGMA journal_mode = DELETE")
-        (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
-        (pages,) = target.execute("PRAGMA page_count").fetchone()
-    finally:
-        target.close()
-        source.close()
-    if verdict != "ok":
-        partial.unlink(missing_ok=True)
-        raise RuntimeError(f"The copy failed its integrity check: {verdict}")
-    os.replace(partial, destination)
-    return BackupReport(path=destination, size=destination.stat().st_size, pages=pages)

@@ -1,0 +1,1 @@
+"""Keeping the database healthy: ``flask check`` (checks.py) and ``flask backup`` (backup.py)."""
