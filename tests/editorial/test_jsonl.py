@@ -22,7 +22,7 @@ from hublet.extensions import db
 from hublet.models import Article, ArticleViewDay, Comment
 from tests.conftest import base_config
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 ROUNDTRIP_DATABASE = "hublet_roundtrip"
 
 MARKDOWN = """---

@@ -15,7 +15,7 @@ from hublet.editorial.wordpress import read_wxr
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Comment, Page, Tag
 
-WXR = Path(__file__).parent / "data" / "wordpress-export.xml"
+WXR = Path(__file__).parent.parent / "data" / "wordpress-export.xml"
 
 
 def import_wxr(runner, path: Path | str = WXR):  # type: ignore[no-untyped-def]
