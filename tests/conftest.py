@@ -148,15 +148,23 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+#: Where a page carries the CSRF token: the htmx header on ``<body>``, a form's hidden field.
+_HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+_FIELD_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def csrf_token(client: FlaskClient, path: str = "/") -> str:
-    """The CSRF token of the client's session, read from a page as a browser would."""
-    response = client.get(path)
-    match = _TOKEN.search(response.get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
+def csrf_token_in(html: str, *, form: bool = False, where: str = "the page") -> str:
+    """The CSRF token in a page's HTML: the htmx header's, or with ``form`` a form's field.
+
+    The one reader of the token for every test package (test client or real HTTP)."""
+    match = (_FIELD_TOKEN if form else _HEADER_TOKEN).search(html)
+    assert match, f"no {'form with a ' if form else ''}CSRF token on {where}"
     return match.group(1)
+
+
+def csrf_token(client: FlaskClient, path: str = "/", *, form: bool = False) -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    return csrf_token_in(client.get(path).get_data(as_text=True), form=form, where=path)
 
 
 class LiveServer:

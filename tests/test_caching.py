@@ -8,15 +8,7 @@ from hublet.comments.services import set_comment_status
 from hublet.extensions import db
 from hublet.models import Comment, ContactMessage
 from tests.builders import make_article
-from tests.conftest import csrf_token
-
-TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-
-
-def _token(html: str) -> str:
-    match = TOKEN.search(html)
-    assert match
-    return match.group(1)
+from tests.conftest import csrf_token, csrf_token_in
 
 
 def test_second_anonymous_visit_is_served_from_the_cache(client, ctx):
@@ -63,7 +55,8 @@ def test_each_reader_gets_their_own_csrf_token_from_a_cached_page(app, ctx):
     alice_html = alice.get("/").get_data(as_text=True)
     bob_response = bob.get("/")
     assert bob_response.headers["X-Hublet-Cache"] == "hit"
-    alice_token, bob_token = _token(alice_html), _token(bob_response.get_data(as_text=True))
+    alice_token = csrf_token_in(alice_html)
+    bob_token = csrf_token_in(bob_response.get_data(as_text=True))
     # Signed tokens differ by session: Bob's page carries Bob's token, and it works for him.
     with alice.session_transaction() as alice_session, bob.session_transaction() as bob_session:
         assert alice_session["csrf_token"] != bob_session["csrf_token"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -26,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_article, make_comment, make_moderator
+from tests.conftest import csrf_token_in
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("HUBLET_TEST_REDIS_URL")
-TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
 @pytest.fixture
@@ -118,7 +117,7 @@ class Browser:
     def token(self, url: str) -> str:
         status, html, _ = self.get(url)
         assert status == 200, (url, status)
-        return TOKEN.search(html).group(1)
+        return csrf_token_in(html, where=url)
 
 
 def test_two_instances_share_cache_invalidation_limits_and_sessions(ctx, instances):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask.testing import FlaskClient
@@ -14,17 +13,12 @@ from hublet.extensions import db
 from hublet.models import Article, Comment
 from hublet.sanitize import clean_comment_html
 from hublet.timeutil import utcnow
-from tests.conftest import HTMX
-
-_FIELD_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from tests.conftest import HTMX, csrf_token
 
 
 def form_token(client: FlaskClient, slug: str) -> str:
     """The CSRF token in the article's comment form, as a browser would send it."""
-    html = client.get(f"/article/{slug}").get_data(as_text=True)
-    match = _FIELD_TOKEN.search(html)
-    assert match, "no comment form on the page"
-    return match.group(1)
+    return csrf_token(client, f"/article/{slug}", form=True)
 
 
 def post(

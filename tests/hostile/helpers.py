@@ -57,9 +57,3 @@ def site_baseline(client: FlaskClient) -> set[str]:
 
 def has_endpoint(app: Flask, endpoint: str) -> bool:
     return endpoint in app.view_functions
-
-
-def get_token(client: FlaskClient, path: str) -> str:
-    from tests.conftest import csrf_token
-
-    return csrf_token(client, path)

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from hublet.extensions import db
 from hublet.models import Comment, ContactMessage
 from tests.builders import make_article, make_moderator
-from tests.conftest import HTMX
+from tests.conftest import HTMX, csrf_token
 from tests.hostile.corpus import DATA, every_line, lines_for
-from tests.hostile.helpers import Findings, get_token, has_endpoint, site_baseline
+from tests.hostile.helpers import Findings, has_endpoint, site_baseline
 from tests.hostile.markup import dangerous_markup
 
 PASSWORD = "correct horse battery"
@@ -36,7 +36,7 @@ def test_the_corpus_is_assembled_with_its_sources_noted():
 
 
 def _log_in(client) -> None:  # type: ignore[no-untyped-def]
-    token = get_token(client, "/moderation/login")
+    token = csrf_token(client, "/moderation/login")
     response = client.post(
         "/moderation/login", data={"username": "mod", "password": PASSWORD, "csrf_token": token}
     )
@@ -59,7 +59,7 @@ def test_the_contact_form_and_the_inbox(app, client, backend):
     with app.app_context():
         make_moderator("mod", PASSWORD)
     findings = Findings()
-    token = get_token(client, "/contact-us")
+    token = csrf_token(client, "/contact-us")
     assert client.post("/contact-us", data=contact_form(token)).status_code == 303
     baseline = site_baseline(client) | dangerous_markup(
         client.post("/contact-us", data=contact_form(token, name="")).get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_comment_posting_the_thread_and_the_moderation_list(app, client, backend
         ]
     control = slugs[-1]
     url = f"/article/{control}/comments"
-    token = get_token(client, f"/article/{control}")
+    token = csrf_token(client, f"/article/{control}")
     headers = {"X-CSRFToken": token}
     posted = client.post(url, data=comment_form(token), headers={**headers, **HTMX})
     assert posted.status_code == 200, posted.get_data(as_text=True)[:500]
@@ -224,7 +224,7 @@ def test_the_login_form(app, client, backend, quick_password_checks):
         pytest.skip("login does not exist yet (issue 4)")
     with app.app_context():
         make_moderator("mod", PASSWORD)
-    token = get_token(client, "/moderation/login")
+    token = csrf_token(client, "/moderation/login")
     form = {"csrf_token": token, "username": "nobody", "password": "wrong password"}
     baseline = site_baseline(client) | dangerous_markup(
         client.post("/moderation/login", data=form).get_data(as_text=True)
@@ -241,7 +241,7 @@ def test_the_login_form_with_real_password_hashing(app, client):
         pytest.skip("login does not exist yet (issue 4)")
     with app.app_context():
         make_moderator("mod", PASSWORD)
-    token = get_token(client, "/moderation/login")
+    token = csrf_token(client, "/moderation/login")
     findings = Findings()
     sample = [line for line in every_line() if "\x00" in line.text or len(line.text) > 150][:8]
     for line in sample:
