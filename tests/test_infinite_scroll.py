@@ -10,7 +10,7 @@ import pytest
 from tests.builders import make_article, make_author, make_category
 from tests.conftest import HTMX
 
-NEXT = re.compile(r'hx-get="([^"]+)" hx-trigger="revealed"')
+NEXT = re.compile(r'data-hx-get="([^"]+)" data-hx-trigger="revealed"')
 TITLE = re.compile(r'<h[23] class="card-title[^"]*">\s*<a href="[^"]+">([^<]+)</a>')
 
 
@@ -81,7 +81,7 @@ def test_sentinel_keeps_the_no_js_link_and_moves_the_address_bar(client, ctx):
         make_article(f"Story {n:02d}", age=timedelta(hours=n + 1))
     html = client.get("/").get_data(as_text=True)
     assert 'href="/?page=2"' in html and "Older posts" in html
-    assert 'hx-replace-url="true"' in html
+    assert 'data-hx-replace-url="true"' in html
     url = NEXT.search(html).group(1).replace("&amp;", "&")
     assert url.startswith("/?page=2&before=")
     # The address reached is a whole page of its own (reload, Back).

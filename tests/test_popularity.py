@@ -124,8 +124,8 @@ def test_a_flood_of_beacons_is_rate_limited(client, ctx):
 def test_article_page_carries_the_beacon(client, ctx):
     story = make_article("Beacon story")
     html = client.get("/article/beacon-story").get_data(as_text=True)
-    assert f'hx-post="/article/{story.id}/view"' in html
-    assert 'hx-trigger="load"' in html
+    assert f'data-hx-post="/article/{story.id}/view"' in html
+    assert 'data-hx-trigger="load"' in html
 
 
 def test_featured_posts_are_the_three_newest_featured(client, ctx):
@@ -186,10 +186,10 @@ def test_pages_hold_list_slots_with_no_js_links(client, ctx):
     make_article("Some story")
     html = client.get("/").get_data(as_text=True)
     for name in ("top-posts", "featured", "most-popular"):
-        assert f'hx-get="/lists/{name}" hx-trigger="load"' in html
+        assert f'data-hx-get="/lists/{name}" data-hx-trigger="load"' in html
         assert f'href="/lists/{name}"' in html
-    assert 'hx-get="/lists/featured" hx-trigger="revealed"' in html
-    assert 'hx-get="/lists/most-popular" hx-trigger="revealed"' in html
+    assert 'data-hx-get="/lists/featured" data-hx-trigger="revealed"' in html
+    assert 'data-hx-get="/lists/most-popular" data-hx-trigger="revealed"' in html
 
 
 def test_whats_hot_prefers_flags_then_views_in_48_hours(client, ctx):

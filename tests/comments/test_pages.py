@@ -48,7 +48,7 @@ def test_pages_hold_per_page_top_level_comments_oldest_first(client, ctx):
     assert "Older comments" not in first
     newer = (
         r'<a class="comments-nav-link" href="/article/long-thread\?cpage=2#comments"'
-        r' hx-get="/article/long-thread\?cpage=2"[^>]*>Newer comments</a>'
+        r' data-hx-get="/article/long-thread\?cpage=2"[^>]*>Newer comments</a>'
     )
     assert re.search(newer, first)
     _, second = _get(client, "/article/long-thread?cpage=2")
@@ -194,7 +194,7 @@ def test_htmx_post_shows_the_comment_in_place_when_its_page_is_on_screen(client,
     response = post(client, "on-screen", htmx=True, comment="Top 7 here", cpages=["1", "3"])
     html = response.get_data(as_text=True)
     new = all_comments()[-1]
-    assert '<hx-partial hx-target="#comment-list-3" hx-swap="beforeend">' in html
+    assert '<hx-partial data-hx-target="#comment-list-3" data-hx-swap="beforeend">' in html
     assert f'id="comment-{new.id}"' in html
     assert "See it on page" not in html
 
@@ -211,7 +211,9 @@ def test_htmx_post_links_to_the_comments_page_when_it_is_not_on_screen(client, c
     assert "comment-list" not in html
     assert "Thank you, your comment was posted." in html
     assert f'href="/article/off-screen?cpage=3#comment-{new.id}">See it on page 3' in html
-    assert '<hx-partial hx-target="#comments-heading" hx-swap="innerHTML">9 Comments' in html
+    assert (
+        '<hx-partial data-hx-target="#comments-heading" data-hx-swap="innerHTML">9 Comments' in html
+    )
 
 
 def test_statements_per_page_do_not_grow_with_the_thread(client, ctx):

@@ -57,7 +57,7 @@ def test_held_comment_shows_only_to_its_author_also_after_reload(app, client, ct
 def test_forged_own_comments_cookie_shows_nothing(app, client, ctx):
     article = make_article("Forgery")
     held = add_comment(article, text="Someone else's held words.", status="pending")
-    client.set_cookie(cookies.OWN_COOKIE, f"[{held.id}]")
+    client.set_cookie(cookies.OWN_COMMENTS_COOKIE, f"[{held.id}]")
     html = client.get("/article/forgery").get_data(as_text=True)
     assert "Someone else's held words." not in html
 
@@ -71,13 +71,15 @@ def test_htmx_post_returns_the_comment_in_place_a_fresh_form_and_the_count(clien
     html = response.get_data(as_text=True)
     new = all_comments()[-1]
     assert new.status == "approved"
-    assert '<hx-partial hx-target="#comment-list" hx-swap="beforeend">' in html
+    assert '<hx-partial data-hx-target="#comment-list" data-hx-swap="beforeend">' in html
     assert f'id="comment-{new.id}"' in html and "Second <em>thoughts</em>." in html
     assert '<div id="respond"' in html and "Thank you, your comment was posted." in html
     textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S)
     assert textarea and textarea.group(1).strip() == ""  # the form is cleared
-    assert '<hx-partial hx-target="#comments-heading" hx-swap="innerHTML">2 Comments' in html
-    assert '<hx-partial hx-target=".meta-comments" hx-swap="innerHTML">2 Comments' in html
+    assert (
+        '<hx-partial data-hx-target="#comments-heading" data-hx-swap="innerHTML">2 Comments' in html
+    )
+    assert '<hx-partial data-hx-target=".meta-comments" data-hx-swap="innerHTML">2 Comments' in html
     assert "<html" not in html  # a fragment, not the page
 
 
@@ -97,7 +99,10 @@ def test_reply_is_nested_under_its_parent(client, ctx):
     reply = all_comments()[-1]
     assert reply.parent_id == parent.id and reply.depth == 2
     html = response.get_data(as_text=True)
-    assert f'<hx-partial hx-target="#comment-{parent.id}-replies" hx-swap="beforeend">' in html
+    assert (
+        f'<hx-partial data-hx-target="#comment-{parent.id}-replies" data-hx-swap="beforeend">'
+        in html
+    )
 
     page = client.get("/article/thread").get_data(as_text=True)
     replies = page.split(f'id="comment-{parent.id}-replies"')[1]
@@ -207,7 +212,9 @@ def test_htmx_reply_to_a_depth_four_comment_goes_beside_it(client, ctx):
     c3 = add_comment(article, parent=c2)
     c4 = add_comment(article, parent=c3)
     html = post(client, "deeper", htmx=True, parent_id=str(c4.id)).get_data(as_text=True)
-    assert f'<hx-partial hx-target="#comment-{c3.id}-replies" hx-swap="beforeend">' in html
+    assert (
+        f'<hx-partial data-hx-target="#comment-{c3.id}-replies" data-hx-swap="beforeend">' in html
+    )
     reply = all_comments()[-1]
     assert reply.depth == 4 and reply.parent_id == c4.id
 

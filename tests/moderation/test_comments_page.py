@@ -53,7 +53,7 @@ def test_a_row_shows_everything_a_moderator_needs(app, moderator_client):
         f'In reply to <a href="/article/town-hall-vote#comment-{parent_id}">Parent Poster</a>'
         in row
     )
-    text = row.split('<div class="mod-row-text comment-text" hx-ignore>')[1].split("</div>")[0]
+    text = row.split('<div class="mod-row-text comment-text" data-hx-ignore>')[1].split("</div>")[0]
     assert "<em>agree</em>" in text
     assert "hx-get" not in row
     for label in ("Approve", "Spam", "Trash"):
@@ -101,7 +101,9 @@ def test_counts_newest_first_and_fifty_a_page_with_a_next_link(app, moderator_cl
     assert re.search(r'data-status="spam">1<', html)
     assert rows(html) == [str(i) for i in ids[:50]]
     more = re.search(
-        r'<a class="older-posts" rel="next" href="([^"]+)" hx-get="\1" hx-trigger="revealed"', html
+        r'<a class="older-posts" rel="next" href="([^"]+)" '
+        r'data-hx-get="\1" data-hx-trigger="revealed"',
+        html,
     )
     assert more, "a real next link that htmx loads when revealed"
     next_url = more.group(1).replace("&amp;", "&")
@@ -179,11 +181,13 @@ def test_htmx_row_action_returns_counts_and_message_out_of_band(app, moderator_c
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
     body = response.get_data(as_text=True)
-    assert body.lstrip().startswith('<hx-partial hx-target="#mod-tabs" hx-swap="outerHTML">')
+    assert body.lstrip().startswith(
+        '<hx-partial data-hx-target="#mod-tabs" data-hx-swap="outerHTML">'
+    )
     assert re.search(r'data-status="pending">1<', body)
     assert re.search(r'data-status="approved">1<', body)
     assert 'href="/moderation/?status=approved&amp;q=ha"' in body  # the tabs keep the search
-    assert '<hx-partial hx-target="#mod-status"' in body
+    assert '<hx-partial data-hx-target="#mod-status"' in body
     assert "The comment by Hana was approved." in body
     assert "comment-row-" not in body  # the row itself is swapped out for nothing
     assert status_of(app, comment_id) == "approved"

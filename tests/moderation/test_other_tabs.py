@@ -118,7 +118,7 @@ def test_inbox_lists_newest_first_and_reading_changes_nothing(app, moderator_cli
     page = moderator_client.get(f"/moderation/messages/{messages[0]}").get_data(as_text=True)
     assert "Sender 0" in page and "s0@example.com" in page
     assert "Body 0 &lt;b hx-get=" in page  # reader text is escaped
-    assert '<div class="mod-message-text" hx-ignore>' in page
+    assert '<div class="mod-message-text" data-hx-ignore>' in page
     with app.app_context():
         assert db.session.get(ContactMessage, messages[0]).handled is False
     assert moderator_client.get("/moderation/messages/999").status_code == 404

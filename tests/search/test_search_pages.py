@@ -103,7 +103,7 @@ def test_live_results_show_six_with_category_date_and_see_all(client, ctx):
     assert "<time datetime=" in html
     assert "See all 8 results</a>" in html
     assert 'href="/search?q=copper"' in html
-    status = '<hx-partial hx-target="#search-overlay-status" hx-swap="textContent">'
+    status = '<hx-partial data-hx-target="#search-overlay-status" data-hx-swap="textContent">'
     assert status + "8 results for “copper”" in html
 
 
@@ -121,8 +121,8 @@ def test_the_header_button_is_a_link_and_the_overlay_a_plain_get_form(client, ct
     assert 'role="dialog"' in html and 'aria-modal="true"' in html
     assert '<form class="search-overlay-form" action="/search" method="get"' in overlay
     assert "Type above and press Enter to search. Press Esc to cancel." in overlay
-    assert 'hx-trigger="input changed delay:250ms"' in overlay
-    assert 'hx-sync="replace"' in overlay
+    assert 'data-hx-trigger="input changed delay:250ms"' in overlay
+    assert 'data-hx-sync="replace"' in overlay
     assert 'role="status"' in overlay
 
 
