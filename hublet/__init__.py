@@ -55,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from hublet import errors, templating
+    from hublet import errors, seo, templating
     from hublet.articles import bp as articles_bp
     from hublet.comments import bp as comments_bp
     from hublet.feeds import bp as feeds_bp
@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hublet.site import bp as site_bp
 
     templating.init_app(app)
+    seo.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles_bp)
     app.register_blueprint(comments_bp)

@@ -8,8 +8,12 @@ once, in every process and on every host, and no cached page can outlive the dat
 
 Per-reader pages are never stored or served from the cache: a reader with flashed messages, a
 moderator session or one of the ``PER_READER_COOKIES`` (their own pending comments, a remembered
-comment form) gets a freshly rendered page. The one per-reader value in an anonymous page, the
-CSRF token, is cut out before storing and put back for each reader.
+comment form) gets a freshly rendered page, sent ``Cache-Control: private, no-cache`` so that no
+proxy keeps it. The one per-reader value in an anonymous page, the CSRF token, is cut out before
+storing and put back for each reader.
+
+A page's key holds the scheme, host, path and only the query parameters its view reads
+(``QUERY_PARAMETERS``): made-up parameters are served but never stored.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
@@ -35,6 +40,8 @@ CSRF_MARKER = "\x00hublet-csrf\x00"
 _SESSION_KEYS_SHARED = frozenset({"csrf_token"})
 _STORED_HEADERS = ("Content-Type", "Vary", "Cache-Control", "X-Robots-Tag")
 PAGE_CACHE_CONTROL = "no-cache"
+#: Pages with a reader's own state: their browser may keep them (and revalidate), no proxy.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 
 #: The GET endpoints whose output is the same for every anonymous reader, and how long (s) a
@@ -60,6 +67,20 @@ SHARED_ENDPOINTS = {
     "feeds.news_sitemap": 300,
 }
 
+
+#: The query parameters each shared view reads. Only they make a page differ, so only they
+#: go into its key; a request with any other (``/?x=1``, ``?utm_source=``) is served (from the
+#: stored page when there is one) but never stored, so made-up parameters cannot fill the cache.
+_LISTING = frozenset({"page", "before"})
+QUERY_PARAMETERS: dict[str, frozenset[str]] = {
+    "site.home": _LISTING | {"p", "page_id"},  # p, page_id: old WordPress links, redirected
+    "articles.article": frozenset({"cpage", "replytocom"}),
+    "articles.category": _LISTING,
+    "articles.tag": _LISTING,
+    "articles.author": _LISTING,
+    "search.search": frozenset({"q", "page"}),
+    "search.live": frozenset({"q"}),
+}
 
 _VERSION_SQL = "SELECT version FROM content_version WHERE id = 1"
 
@@ -111,10 +132,32 @@ def _page_key() -> str | None:
         return None
     if request.endpoint not in SHARED_ENDPOINTS or _is_per_reader():
         return None
+    query, storable = _known_query(request.endpoint)
+    g.page_storable = storable
     variant = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-Request-Type"))
     # The top bar shows today's date: a new day is a new page.
     day = site_today().date().isoformat()
-    return f"page:{content_version(before_any_query=True)}:{day}:{variant}:{request.full_path}"
+    # Scheme and host too, as a backstop: absolute URLs come from SITE_URL, not from them.
+    address = f"{request.scheme}://{request.host}{request.path}?{query}"
+    return f"page:{content_version(before_any_query=True)}:{day}:{variant}:{address}"
+
+
+def _known_query(endpoint: str) -> tuple[str, bool]:
+    """The query string of the parameters the view reads, and whether the page may be stored.
+
+    A parameter the view does not read, or one given twice, makes the page unstorable: the view
+    reads only the first value, so every other spelling would be a new entry for the same page.
+    """
+    known = QUERY_PARAMETERS.get(endpoint, frozenset())
+    storable = True
+    pairs = []
+    for name in sorted(set(request.args)):
+        values = request.args.getlist(name)
+        if name not in known or len(values) > 1:
+            storable = False
+        if name in known:
+            pairs.append((name, values[0]))
+    return urlencode(pairs), storable
 
 
 def _serve_cached() -> Response | None:
@@ -143,6 +186,7 @@ def _store_and_finish(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
     if (
         key is not None
+        and g.pop("page_storable", True)
         and response.status_code == 200
         and "X-Hublet-Cache" not in response.headers
         and not response.direct_passthrough
@@ -159,7 +203,26 @@ def _store_and_finish(response: Response) -> Response:
         g.page_etag = _etag(digest, token)
     if key is not None or response.headers.get("X-Hublet-Cache") == "hit":
         _conditional(response, g.pop("page_etag", None))
+    else:
+        _keep_private(response)
     return response
+
+
+def _keep_private(response: Response) -> None:
+    """A page the shared cache did not handle may carry the reader's own state (their session,
+    pending comments, a flash, a form with their input): only their browser may keep it.
+
+    A view that chose a header for a page without such state keeps it, unless this reader has
+    state of their own; ``no-store`` (moderation) is never weakened.
+    """
+    if response.mimetype != "text/html" or 300 <= response.status_code < 400:
+        return
+    current = response.headers.get("Cache-Control", "")
+    if "no-store" in current:
+        return
+    if not current or _is_per_reader() or _is_per_reader_after(response):
+        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        response.vary.add("Cookie")
 
 
 def _etag(digest: str, token: str) -> str:

@@ -1,15 +1,19 @@
 """Configuration: defaults here, then ``instance/config.py``, then the environment.
 
 Environment variables: ``DATABASE_URL``, ``REDIS_URL``, and any ``HUBLET_<NAME>`` (for example
-``HUBLET_SECRET_KEY``, ``HUBLET_SITE_NAME``, ``HUBLET_TIMEZONE``), whose value is parsed as JSON
-when it can be (so ``HUBLET_COMMENTS_CLOSE_AFTER_DAYS=30`` is a number).
+``HUBLET_SECRET_KEY``, ``HUBLET_SITE_NAME``, ``HUBLET_TIMEZONE``, ``HUBLET_SITE_URL``), whose value
+is parsed as JSON when it can be (so ``HUBLET_COMMENTS_CLOSE_AFTER_DAYS=30`` is a number); list
+settings (``HUBLET_ALLOWED_HOSTS``, ``HUBLET_TRUSTED_PROXY_NETWORKS``) may be comma-separated.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 
@@ -57,7 +61,17 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     # Served over HTTPS (HUBLET_HTTPS=true): HSTS, Secure cookies named "__Host-session".
     HTTPS = False
-    # Reverse proxies in front (HUBLET_TRUSTED_PROXIES=1): client address from X-Forwarded-For.
+    # The site's public address (scheme, host, optional path): the one source of every
+    # absolute URL (canonical, feeds, sitemaps, share links) and of the host names served.
+    # Unset, it is DEVELOPMENT_SITE_URL and only loopback names are served (see site_hosts).
+    SITE_URL: str | None = None
+    # Other host names this site answers to (e.g. "www.example.com"); any other Host gets 400.
+    ALLOWED_HOSTS: list[str] = []
+    # Reverse proxies in front: X-Forwarded-For and X-Forwarded-Proto are read only from a peer
+    # inside these networks ("10.0.0.0/8,127.0.0.1/32"). TRUSTED_PROXIES is how many proxy hops
+    # the X-Forwarded-For walk may step over (0: as many as are inside the networks); set alone,
+    # as before, it trusts a proxy on this host (loopback). See hublet/proxies.py.
+    TRUSTED_PROXY_NETWORKS: list[str] = []
     TRUSTED_PROXIES = 0
     LOG_LEVEL = "INFO"
 
@@ -117,6 +131,57 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    app.config["SITE_URL"] = normalized_site_url(app.config.get("SITE_URL"))
+    app.config["ALLOWED_HOSTS"] = setting_list(app.config.get("ALLOWED_HOSTS"))
+    app.config["TRUSTED_PROXY_NETWORKS"] = setting_list(app.config.get("TRUSTED_PROXY_NETWORKS"))
+
+
+#: Where ``make run`` and ``flask run`` serve by default: absolute URLs when SITE_URL is unset.
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"
+#: Names of this machine: a site on one of them (a developer's) answers to all of them.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def normalized_site_url(value: str | None) -> str | None:
+    """``SITE_URL`` without a trailing slash, or ``None``; a malformed one stops the start.
+
+    Only scheme, host, port and path: a query or fragment would end up inside every URL.
+    """
+    if not value:
+        return None
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"SITE_URL {value!r} must look like https://news.example.com (optionally with a path)"
+        )
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
+
+
+def site_url(config: Mapping[str, Any]) -> str:
+    """The site's public address: ``SITE_URL``, or the development address when unset."""
+    return config.get("SITE_URL") or DEVELOPMENT_SITE_URL
+
+
+def site_hosts(config: Mapping[str, Any]) -> list[str]:
+    """The host names (no port) this site answers to: SITE_URL's host and ALLOWED_HOSTS.
+
+    With SITE_URL unset, or on a loopback name, the loopback names are the site: that is a
+    developer's machine. A name starting with "." also matches its subdomains.
+    """
+    host = urlsplit(site_url(config)).hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    hosts = [host, *setting_list(config.get("ALLOWED_HOSTS"))]
+    if not config.get("SITE_URL") or host in LOOPBACK_HOSTS:
+        hosts.extend(LOOPBACK_HOSTS)
+    return list(dict.fromkeys(name.lower() for name in hosts if name))
+
+
+def setting_list(value: object) -> list[str]:
+    """A list setting given as a list or as comma-separated text (the environment's form)."""
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    return [str(item).strip() for item in items if str(item).strip()]  # type: ignore[union-attr]
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
-from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hublet import proxies
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -208,11 +209,8 @@ def init_app(app: Flask) -> None:
     """Install the headers, cookie settings, request log and input guards."""
     _apply_https_settings(app)
     _configure_logging(app)
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if proxies:
-        # Behind N reverse proxies: take the client address and scheme from their headers,
-        # so rate limits count readers, not the proxy.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    # Client address and scheme from trusted proxies only, the site's host names only.
+    proxies.init_app(app)
     app.wsgi_app = SecurityHeadersMiddleware(
         app.wsgi_app,
         security_headers(bool(app.config.get("HTTPS"))),

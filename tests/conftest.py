@@ -57,6 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def base_config(database_url: str, instance: Path) -> dict:
     return {
         "TESTING": True,
+        "SITE_URL": "http://localhost",
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": True,

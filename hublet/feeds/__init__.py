@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("feeds", __name__)
 
-from hublet.feeds import routes, seo  # noqa: E402,F401
+from hublet.feeds import routes  # noqa: E402,F401

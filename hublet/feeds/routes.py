@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from flask import Response, abort, current_app, make_response, render_template, url_for
+from flask import Response, abort, current_app, make_response, render_template
 
 from hublet.articles import queries as article_queries
 from hublet.feeds import bp, queries
+from hublet.seo import absolute_url_for
 from hublet.timeutil import utcnow
 
 FEED_SIZE = 20
@@ -33,11 +34,11 @@ def _feed(kind: str, category=None) -> Response:  # type: ignore[no-untyped-def]
     articles = queries.feed_articles(FEED_SIZE, category)
     if category is None:
         title = current_app.config["SITE_NAME"]
-        home = url_for("site.home", _external=True)
+        home = absolute_url_for("site.home")
         endpoints = ("feeds.rss", "feeds.atom", {})
     else:
         title = f"{category.name} | {current_app.config['SITE_NAME']}"
-        home = url_for("articles.category", slug=category.slug, _external=True)
+        home = absolute_url_for("articles.category", slug=category.slug)
         endpoints = ("feeds.category_rss", "feeds.category_atom", {"slug": category.slug})
     rss_endpoint, atom_endpoint, args = endpoints
     updated = max((a.updated_at or a.published_at for a in articles), default=utcnow())
@@ -46,8 +47,8 @@ def _feed(kind: str, category=None) -> Response:  # type: ignore[no-untyped-def]
         "home": home,
         "articles": articles,
         "updated": updated,
-        "rss_url": url_for(rss_endpoint, _external=True, **args),
-        "atom_url": url_for(atom_endpoint, _external=True, **args),
+        "rss_url": absolute_url_for(rss_endpoint, **args),
+        "atom_url": absolute_url_for(atom_endpoint, **args),
         "rfc822": _rfc822,
     }
     if kind == "rss":
@@ -91,7 +92,7 @@ def sitemap() -> Response:
     if sum(counts.values()) <= limit:
         return _xml("feeds/sitemap.xml", urls=_locations(queries.sitemap_entries()))
     parts = [
-        url_for("feeds.sitemap_part", section=section, number=number, _external=True)
+        absolute_url_for("feeds.sitemap_part", section=section, number=number)
         for section, count in counts.items()
         for number in range(1, -(-count // limit) + 1)
     ]
@@ -114,9 +115,9 @@ def _locations(entries: list[queries.SitemapEntry]) -> list[tuple[str, object]]:
     """(absolute URL, last modified) for each entry."""
     return [
         (
-            url_for(entry.endpoint, _external=True)
+            absolute_url_for(entry.endpoint)
             if entry.slug is None
-            else url_for(entry.endpoint, slug=entry.slug, _external=True),
+            else absolute_url_for(entry.endpoint, slug=entry.slug),
             entry.lastmod,
         )
         for entry in entries
@@ -138,8 +139,8 @@ def robots() -> Response:
         "Disallow: /moderation/",
         "Disallow: /search",
         "",
-        f"Sitemap: {url_for('feeds.sitemap', _external=True)}",
-        f"Sitemap: {url_for('feeds.news_sitemap', _external=True)}",
+        f"Sitemap: {absolute_url_for('feeds.sitemap')}",
+        f"Sitemap: {absolute_url_for('feeds.news_sitemap')}",
         "",
     ]
     response = make_response("\n".join(lines))
