@@ -27,7 +27,7 @@ system-deps:
 run: install
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed
-	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	HUBLET_SITE_URL=$${HUBLET_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

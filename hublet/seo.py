@@ -3,7 +3,7 @@
 Every absolute URL (canonical, Open Graph, JSON-LD, feeds, sitemaps, robots.txt, share links)
 is built on the configured ``SITE_URL``, never on the request's ``Host``: a cached page or feed is
 served to every later reader, and must not carry a host an attacker sent. Templates get the
-helpers below as globals, and their ``url_for(..., _external=True)`` is the same
+helpers below as globals, and their ``url_for`` asked for an external URL is the same
 :func:`absolute_url_for`. Nothing here queries the database or imports a feature.
 """
 

@@ -274,3 +274,15 @@ def test_gunicorn_refuses_a_poisoned_host_and_ignores_a_forwarded_one(gunicorn_s
         assert status == 200 and EVIL not in body, path
     _, article, _ = http_get(port, "/article/harbour-reopens", {"Host": "localhost"})
     assert 'rel="canonical" href="http://localhost/article/harbour-reopens"' in article
+
+
+def test_no_module_builds_an_absolute_url_on_the_requests_host():
+    """The request's host reaches no URL: absolute URLs go through hublet.seo (SITE_URL)."""
+    package = Path(__file__).resolve().parents[2] / "hublet"
+    offenders = [
+        f"{path.relative_to(package.parent)}: {needle}"
+        for path in package.rglob("*.py")
+        for needle in ("_external=True", "host_url", "url_root", "request.base_url")
+        if needle in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
