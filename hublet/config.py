@@ -17,6 +17,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 
+#: The comment cookies: the comments feature sets them; a page cache must know them as well.
+OWN_COMMENTS_COOKIE = "hublet_own_comments"
+COMMENTER_COOKIE = "hublet_commenter"
+#: The static page whose address is the contact form's (/contact-us).
+CONTACT_PAGE_SLUG = "contact-us"
+
 
 class DefaultConfig:
     """Settings every deployment starts from."""
@@ -81,7 +87,7 @@ class DefaultConfig:
     PAGE_CACHE_ENABLED = True
     # Cookies that make a page the reader's own (their pending comments, a remembered comment
     # form): such readers never get or fill a shared cached page.
-    PER_READER_COOKIES = ["hublet_own_comments", "hublet_commenter"]
+    PER_READER_COOKIES = [OWN_COMMENTS_COOKIE, COMMENTER_COOKIE]
     CACHE_DEFAULT_TIMEOUT = 60
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

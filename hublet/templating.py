@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import Flask, current_app, url_for
 
 from hublet import timeutil
+from hublet.config import CONTACT_PAGE_SLUG
 
 
 def init_app(app: Flask) -> None:
@@ -67,6 +68,6 @@ def image_url(path: str) -> str:
 def page_url(page: object) -> str:
     """The address of a static page (Contact Us has its own view for the form)."""
     slug = getattr(page, "slug", "")
-    if slug == "contact-us":
+    if slug == CONTACT_PAGE_SLUG:
         return url_for("site.contact")
     return url_for("site.static_page", slug=slug)

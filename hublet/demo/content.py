@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from hublet.config import CONTACT_PAGE_SLUG
 from hublet.text import slugify
 
 CATEGORIES = [
@@ -38,7 +39,7 @@ PAGES = [
         "Our newsroom is small and our standards are high: every story is checked before it is "
         "published, and corrections are made in the open.",
     ]),
-    ("Contact Us", "contact-us", [
+    ("Contact Us", CONTACT_PAGE_SLUG, [
         "Have a tip, a correction or a question? Write to the newsroom with the form below and "
         "an editor will read every message.",
     ]),

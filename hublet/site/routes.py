@@ -6,13 +6,12 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 
 from hublet.articles import queries as article_queries
 from hublet.articles.routes import requested_cursor
+from hublet.config import CONTACT_PAGE_SLUG
 from hublet.htmx import render_page
 from hublet.paging import ensure_page_exists, requested_page
 from hublet.security import rate_limit
 from hublet.site import bp, queries
 from hublet.site.forms import ContactForm
-
-CONTACT_SLUG = "contact-us"
 
 
 @bp.get("/")
@@ -37,11 +36,11 @@ def _wordpress_redirect() -> Response:
     return redirect(address, code=301)
 
 
-@bp.route(f"/{CONTACT_SLUG}", methods=["GET", "POST"])
+@bp.route(f"/{CONTACT_PAGE_SLUG}", methods=["GET", "POST"])
 @rate_limit("RATELIMIT_CONTACT")
 def contact() -> Response:
     """The contact page; a valid message is stored and the reader thanked."""
-    page = queries.page_by_slug(CONTACT_SLUG)
+    page = queries.page_by_slug(CONTACT_PAGE_SLUG)
     form = ContactForm()
     status = 200
     if request.method == "POST":
