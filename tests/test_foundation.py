@@ -298,3 +298,95 @@ def test_upgrading_an_old_database_keeps_its_rows(empty_database_url, tmp_path):
     assert "Kept words." in html
     with app.app_context():
         db.engine.dispose()
+
+
+def _search_index_rows(connection) -> list[tuple]:
+    """Everything the search index holds, in a comparable form."""
+    if connection.dialect.name == "sqlite":
+        rows = []
+        for table in ("article_search", "article_search_head", "article_search_title"):
+            rows += [
+                (table, *row)
+                for row in connection.execute(text(f"SELECT rowid, * FROM {table} ORDER BY rowid"))
+            ]
+        mapping = "SELECT article_id, doc_rowid FROM article_search_rowid ORDER BY article_id"
+        return rows + [("rowid", *row) for row in connection.execute(text(mapping))]
+    statement = (
+        "SELECT article_id, published_at, document::text, title_doc::text, head_doc::text, "
+        "body_text FROM article_search ORDER BY article_id"
+    )
+    return [tuple(row) for row in connection.execute(text(statement))]
+
+
+def test_the_search_migration_indexes_old_articles_as_a_reindex_does(empty_database_url, tmp_path):
+    """Revision 0002 fills the index with its own frozen copy of the statements: on an old
+    database it makes the index `flask reindex` makes today, and readers find the old stories."""
+    from flask_migrate import upgrade
+
+    from hublet.search.index import rebuild
+
+    app = _migration_app(empty_database_url, tmp_path)
+    columns = (
+        "id, title, slug, excerpt, body_html, word_count, hero_image, hero_alt, hero_caption, "
+        "hero_credit, hero_width, hero_height, category_id, author_id, status, published_at, "
+        "updated_at, created_at, is_featured, is_hot, comments_open, comment_count"
+    )
+    stories = [
+        (1, "Cafés à Montréal", "cafes", "L'hiver\x01 au café.",
+         "<p>Caf&eacute; cr&egrave;me &amp; <b>pain</b> au chocolat.</p>", "published",
+         "2025-01-02 03:04:05"),
+        (2, "Harbour cranes return", "cranes", "Port news.", "<p>Cranes &lt;back&gt;.</p>",
+         "published", "2024-12-31 23:59:59"),
+        (3, "Draft about cafés", "draft", "Not yet.", "<p>Draft.</p>", "draft", None),
+    ]  # fmt: skip
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO category (id, name, slug, description, position, in_more_menu) "
+                    "VALUES (1, 'Old news', 'old-news', '', 0, false)"
+                )
+            )
+            connection.execute(
+                text("INSERT INTO author (id, name, slug, bio) VALUES (1, 'Zoë Hand', 'zoe', '')")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO tag (id, name, slug) "
+                    "VALUES (1, 'Économie', 'eco'), (2, 'Hiver', 'hiver')"
+                )
+            )
+            for number, title, slug, excerpt, body, status, published in stories:
+                connection.execute(
+                    text(
+                        f"INSERT INTO article ({columns}) VALUES (:id, :title, :slug, :excerpt, "
+                        ":body, 2, '', '', '', '', 1200, 675, 1, 1, :status, :published, "
+                        "'2025-01-02 03:04:05', '2025-01-02 03:04:05', false, false, true, 0)"
+                    ),
+                    {
+                        "id": number,
+                        "title": title,
+                        "slug": slug,
+                        "excerpt": excerpt,
+                        "body": body,
+                        "status": status,
+                        "published": published,
+                    },
+                )
+            connection.execute(
+                text("INSERT INTO article_tag (article_id, tag_id) VALUES (1, 1), (1, 2), (2, 1)")
+            )
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            migrated = _search_index_rows(connection)
+            assert rebuild(connection) == 2
+        with db.engine.begin() as connection:
+            assert _search_index_rows(connection) == migrated
+        assert len(migrated) == (8 if db.engine.dialect.name == "sqlite" else 2)
+        upgrade()
+        db.engine.dispose()
+    html = app.test_client().get("/search?q=montreal+creme").get_data(as_text=True)
+    assert "Cafés à Montréal" in html and "Draft about" not in html
+    with app.app_context():
+        db.engine.dispose()
