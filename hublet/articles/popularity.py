@@ -64,7 +64,7 @@ def views_of(article_id: int, day: date | None = None) -> int:
     return db.session.scalar(statement) or 0
 
 
-def _views_since(since: date | None):  # type: ignore[no-untyped-def]
+def _views_since(since: date | None):
     """Per-article view totals from ``since`` (all time when None), as a subquery."""
     if since is None:
         return (
@@ -87,11 +87,11 @@ def _views_since(since: date | None):  # type: ignore[no-untyped-def]
     )
 
 
-def _newest() -> list:  # type: ignore[type-arg]
+def _newest() -> list:
     return [Article.published_at.desc(), Article.id.desc()]
 
 
-def _ranked_by(scores, limit: int, exclude: list[int]) -> list[Article]:  # type: ignore[no-untyped-def]
+def _ranked_by(scores, limit: int, exclude: list[int]) -> list[Article]:
     """Visible articles in the order of ``scores`` (a subquery of article_id, score), best first.
 
     Two small steps instead of one join: the best-scored ids first (the scores cover only the
@@ -109,7 +109,7 @@ def _ranked_by(scores, limit: int, exclude: list[int]) -> list[Article]:  # type
     articles = db.session.scalars(
         select(Article).where(Article.id.in_(order), Article.id.not_in(exclude), is_visible())
     ).all()
-    ranked = sorted(articles, key=lambda a: (order[a.id], -a.published_at.timestamp(), -a.id))
+    ranked = sorted(articles, key=lambda a: order[a.id])  # each id has its own rank
     return ranked[:limit]
 
 
@@ -123,7 +123,7 @@ def _newest_articles(limit: int, exclude: list[int]) -> list[Article]:
     return list(db.session.scalars(statement))
 
 
-def _first_of(limit: int, *sources) -> list[Article]:  # type: ignore[no-untyped-def]
+def _first_of(limit: int, *sources) -> list[Article]:
     """Fill ``limit`` places from each source in turn, never listing an article twice."""
     chosen: list[Article] = []
     for source in sources:
@@ -133,7 +133,7 @@ def _first_of(limit: int, *sources) -> list[Article]:  # type: ignore[no-untyped
     return chosen
 
 
-def _view_scores(since: date | None):  # type: ignore[no-untyped-def]
+def _view_scores(since: date | None):
     views = _views_since(since)
     return select(views.c.article_id, views.c.views.label("score")).subquery()
 

@@ -202,7 +202,7 @@ def seed_synthetic(count: int, progress: Callable[[int], None] | None = None) ->
     return done
 
 
-def _age(number: int):  # type: ignore[no-untyped-def]
+def _age(number: int):
     from datetime import timedelta
 
     # Spread synthetic stories back in time, older than the demo's four months.

@@ -74,7 +74,7 @@ def switch_articles(
     return results, [slug for slug in wanted if slug not in found]
 
 
-def _by_slug(model, slug: str | None, what: str):  # type: ignore[no-untyped-def]
+def _by_slug(model, slug: str | None, what: str):
     if slug is None:
         return None
     row = db.session.scalar(select(model).where(model.slug == slug))

@@ -10,7 +10,7 @@ from hublet.models import Author, Category, Tag
 from hublet.text import slugify
 
 
-def _by_slug_or_name(model, slug: str, name: str):  # type: ignore[no-untyped-def]
+def _by_slug_or_name(model, slug: str, name: str):
     found = db.session.scalar(select(model).where(model.slug == slug))
     if found is None and name:
         found = db.session.scalar(select(model).where(func.lower(model.name) == name.lower()))

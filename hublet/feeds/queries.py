@@ -53,11 +53,11 @@ def news_articles(days: int, limit: int = 1000) -> list[Article]:
     return list(db.session.scalars(statement))
 
 
-def _has_visible_article(condition):  # type: ignore[no-untyped-def]
+def _has_visible_article(condition):
     return exists(select(Article.id).where(is_visible(), condition))
 
 
-def _section_statement(section: str):  # type: ignore[no-untyped-def]
+def _section_statement(section: str):
     """Rows of (slug, lastmod) for one section, in a stable order."""
     if section == "articles":
         return (

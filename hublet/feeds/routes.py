@@ -24,24 +24,25 @@ def _xml(template: str, content_type: str = "application/xml", **context: object
     return response
 
 
-def _rfc822(value) -> str:  # type: ignore[no-untyped-def]
+def _rfc822(value) -> str:
     from datetime import UTC
 
     return format_datetime(value.replace(tzinfo=UTC), usegmt=True)
 
 
-def _feed(kind: str, category=None) -> Response:  # type: ignore[no-untyped-def]
+def _feed(kind: str, category=None) -> Response:
     articles = queries.feed_articles(FEED_SIZE, category)
     if category is None:
         title = current_app.config["SITE_NAME"]
         home = absolute_url_for("site.home")
-        endpoints = ("feeds.rss", "feeds.atom", {})
+        endpoints: tuple[str, str, dict[str, str]] = ("feeds.rss", "feeds.atom", {})
     else:
         title = f"{category.name} | {current_app.config['SITE_NAME']}"
         home = absolute_url_for("articles.category", slug=category.slug)
         endpoints = ("feeds.category_rss", "feeds.category_atom", {"slug": category.slug})
     rss_endpoint, atom_endpoint, args = endpoints
-    updated = max((a.updated_at or a.published_at for a in articles), default=utcnow())
+    stamps = (a.updated_at or a.published_at for a in articles)
+    updated = max(filter(None, stamps), default=utcnow())
     context = {
         "title": title,
         "home": home,

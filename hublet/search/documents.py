@@ -123,4 +123,5 @@ def _documents(connection: Connection, article_ids: list[int]) -> list[SearchDoc
             author=clean_text(author),
         )
         for article_id, published_at, title, excerpt, body_html, author, _status in rows
+        if published_at is not None  # always, by _is_indexable; said again for the type checker
     ]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, event, inspect, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import InstanceState, Session, object_session
 
 from hublet import signals
 from hublet.models import Article, Author, Tag, article_tag
@@ -35,31 +35,31 @@ def _note(target: Any, key: str, value: int | None) -> None:
 
 @event.listens_for(Article, "after_insert")
 @event.listens_for(Article, "after_delete")
-def _article_added_or_deleted(_mapper, _connection, article: Article) -> None:  # type: ignore[no-untyped-def]
+def _article_added_or_deleted(_mapper, _connection, article: Article) -> None:
     _note(article, _ARTICLES, article.id)
 
 
 @event.listens_for(Article, "after_update")
-def _article_updated(_mapper, _connection, article: Article) -> None:  # type: ignore[no-untyped-def]
-    state = inspect(article)
+def _article_updated(_mapper, _connection, article: Article) -> None:
+    state: InstanceState[Article] = inspect(article)
     if any(state.attrs[name].history.has_changes() for name in _INDEXED_FIELDS):
         _note(article, _ARTICLES, article.id)
 
 
 @event.listens_for(Tag, "after_update")
-def _tag_renamed(_mapper, _connection, tag: Tag) -> None:  # type: ignore[no-untyped-def]
+def _tag_renamed(_mapper, _connection, tag: Tag) -> None:
     if inspect(tag).attrs.name.history.has_changes():
         _note(tag, _TAGS, tag.id)
 
 
 @event.listens_for(Author, "after_update")
-def _author_renamed(_mapper, _connection, author: Author) -> None:  # type: ignore[no-untyped-def]
+def _author_renamed(_mapper, _connection, author: Author) -> None:
     if inspect(author).attrs.name.history.has_changes():
         _note(author, _AUTHORS, author.id)
 
 
 @event.listens_for(Session, "after_flush_postexec")
-def _update_index(session: Session, _flush_context) -> None:  # type: ignore[no-untyped-def]
+def _update_index(session: Session, _flush_context) -> None:
     article_ids = set(session.info.pop(_ARTICLES, ()))
     tag_ids = session.info.pop(_TAGS, None)
     author_ids = session.info.pop(_AUTHORS, None)
@@ -82,7 +82,7 @@ def _update_index(session: Session, _flush_context) -> None:  # type: ignore[no-
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_notes(session: Session, _previous_transaction) -> None:  # type: ignore[no-untyped-def]
+def _forget_notes(session: Session, _previous_transaction) -> None:
     for key in (_ARTICLES, _TAGS, _AUTHORS):
         session.info.pop(key, None)
 

@@ -12,7 +12,7 @@ SNIPPET_WORDS = 32
 WORDS_BEFORE_MATCH = 8
 
 
-def _matcher(query: SearchQuery):  # type: ignore[no-untyped-def]
+def _matcher(query: SearchQuery):
     words = query.folded_words
     exact = set(words[:-1] if query.prefix_last else words)
     prefix = words[-1] if query.prefix_last else None

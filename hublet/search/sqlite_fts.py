@@ -15,6 +15,7 @@ no join. ``article_search_rowid`` maps article id to the current key for updates
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import Connection, bindparam, text
 
@@ -42,7 +43,7 @@ def create_statement(table: str) -> str:
     return f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(TABLES[table])}, {_TOKENIZE})"
 
 
-def _ids(name: str):  # type: ignore[no-untyped-def]
+def _ids(name: str):
     return bindparam(name, expanding=True)
 
 
@@ -144,7 +145,7 @@ class SqliteFtsBackend:
                 }
                 for d in documents
             ),
-            key=lambda row: row["rowid"],
+            key=itemgetter("rowid"),
         )
         for statement in _INSERT_DOCS:
             connection.execute(statement, rows)
