@@ -51,7 +51,8 @@ def format_weekday_date(value: datetime) -> str:
 
 
 def iso_utc(value: datetime | None) -> str:
-    """ISO 8601 with an explicit UTC offset, for machines (datetime attributes, feeds)."""
+    """ISO 8601 with an explicit UTC offset, for machines (datetime attributes, feeds); whole
+    seconds, since HTML's datetime attribute allows at most three digits of a fraction."""
     if value is None:
         return ""
-    return value.replace(tzinfo=UTC).isoformat()
+    return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
