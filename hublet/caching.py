@@ -137,9 +137,16 @@ def _page_key() -> str | None:
     variant = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-Request-Type"))
     # The top bar shows today's date: a new day is a new page.
     day = site_today().date().isoformat()
-    # Scheme and host too, as a backstop: absolute URLs come from SITE_URL, not from them.
-    address = f"{request.scheme}://{request.host}{request.path}?{query}"
+    # Scheme and host name too, as a backstop: absolute URLs come from SITE_URL, not from them.
+    # Not the port: any port passes the host check, and each must not make a new entry.
+    address = f"{request.scheme}://{_host_name(request.host)}{request.path}?{query}"
     return f"page:{content_version(before_any_query=True)}:{day}:{variant}:{address}"
+
+
+def _host_name(host: str) -> str:
+    """``host`` without its port (``[::1]:8000`` -> ``[::1]``), lower case."""
+    name = host[: host.index("]") + 1] if host.startswith("[") else host.rsplit(":", 1)[0]
+    return name.lower()
 
 
 def _known_query(endpoint: str) -> tuple[str, bool]:
