@@ -55,17 +55,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from hublet import errors, seo, templating
+    from hublet import errors, layout, seo, templating
     from hublet.articles import bp as articles_bp
     from hublet.comments import bp as comments_bp
     from hublet.feeds import bp as feeds_bp
     from hublet.moderation import bp as moderation_bp
     from hublet.search import bp as search_bp
     from hublet.site import bp as site_bp
+    from hublet.site.chrome import load_chrome
 
     templating.init_app(app)
     seo.init_app(app)
     errors.init_app(app)
+    layout.init_app(app, chrome_loader=load_chrome)
     app.register_blueprint(articles_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(search_bp)

@@ -1,8 +1,13 @@
-"""One view serves the full page and its htmx partial (DESIGN.md §3)."""
+"""htmx's request headers: which requests get a partial, and the ``Vary`` that says so.
+
+One view serves the full page and its partial (rendered by hublet.layout.render_page). Only an
+htmx request that swaps part of a page gets the partial, and every response that can be either
+names the headers in ``Vary``, so that no cache hands a fragment to a reader who asked for a page.
+"""
 
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from flask import Response, request
 
 VARY_HEADERS = ("HX-Request", "HX-Request-Type")
 
@@ -26,26 +31,4 @@ def is_htmx_request() -> bool:
 def add_vary(response: Response) -> Response:
     """Say that the response differs by the htmx request headers."""
     response.vary.update(VARY_HEADERS)
-    return response
-
-
-def render_page(
-    page_template: str,
-    partial_template: str | None = None,
-    status: int = 200,
-    **context: object,
-) -> Response:
-    """Render ``partial_template`` alone for an htmx partial request, else the full page.
-
-    The page template ``{% include %}``s the partial, so both show the same markup.
-    """
-    if partial_template is not None and is_partial_request():
-        body = render_template(partial_template, **context)
-    else:
-        from hublet.site.chrome import load_chrome
-
-        body = render_template(page_template, chrome=load_chrome(), **context)
-    response = make_response(body, status)
-    if partial_template is not None:
-        add_vary(response)
     return response

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, abort, current_app, request
+from werkzeug.exceptions import BadRequest
 
 from hublet import proxies
 
@@ -42,6 +43,9 @@ request_log = logging.getLogger("hublet.request")
 
 _LOGGABLE_PATH_CHARACTERS = "/:@!$&'()*+,;=-._~"
 _TOO_LARGE = "hublet.body_too_large"
+NUL_BYTE_MESSAGE = (
+    "Your request contained a NUL character, which we cannot accept. Please remove it."
+)
 
 
 def security_headers(https: bool) -> list[tuple[str, str]]:
@@ -129,12 +133,17 @@ def _buffer_streamed_body(environ: dict[str, Any], limit: int | None) -> None:
     environ["CONTENT_LENGTH"] = str(len(data))
 
 
-def _refuse_oversized_body() -> Response | None:
-    if not request.environ.get(_TOO_LARGE):
-        return None
-    from hublet.errors import render_error
+class RejectedInput(BadRequest):
+    """A request refused for what it carries; its description is written for the reader.
 
-    return render_error(413)
+    The error handlers (hublet.errors) show that description on the 400 page.
+    """
+
+
+def _refuse_oversized_body() -> None:
+    """413 for a streamed body past the cap (marked by :func:`_buffer_streamed_body`)."""
+    if request.environ.get(_TOO_LARGE):
+        abort(413)
 
 
 def log_security_event(event: str, **details: object) -> None:
@@ -186,7 +195,7 @@ def _apply_https_settings(app: Flask) -> None:
         app.config["SESSION_COOKIE_PATH"] = "/"
 
 
-def _reject_nul_bytes() -> Response | None:
+def _reject_nul_bytes() -> None:
     """A NUL byte has no place in a URL or a form, and PostgreSQL cannot store one: 400."""
     suspicious = "\x00" in request.path or any(
         "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
@@ -196,13 +205,9 @@ def _reject_nul_bytes() -> Response | None:
             "\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)
         )
     if not suspicious:
-        return None
-    from hublet.errors import render_error
-
+        return
     log_security_event("nul_byte")
-    return render_error(
-        400, "Your request contained a NUL character, which we cannot accept. Please remove it."
-    )
+    raise RejectedInput(NUL_BYTE_MESSAGE)
 
 
 def init_app(app: Flask) -> None:

@@ -16,8 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hublet.database import writing
-from hublet.errors import render_error
 from hublet.extensions import db
+from hublet.layout import render_error
 from hublet.models import ContactMessage
 from tests.builders import (
     make_article,

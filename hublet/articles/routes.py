@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, request
 
 from hublet.articles import bp, queries
 from hublet.comments.section import comment_section
-from hublet.htmx import render_page
+from hublet.layout import render_page
 from hublet.paging import ensure_page_exists, requested_page
 
 

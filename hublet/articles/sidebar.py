@@ -8,7 +8,8 @@ from flask import Response, abort, make_response, request
 
 from hublet.articles import bp, popularity
 from hublet.extensions import limiter
-from hublet.htmx import is_partial_request, render_page
+from hublet.htmx import is_partial_request
+from hublet.layout import render_page
 
 # name in the URL -> (heading, how many, query)
 LISTS = {

@@ -13,9 +13,9 @@ from hublet.articles import queries as article_queries
 from hublet.comments import bp, cookies, queries, rules, services
 from hublet.comments.forms import CommentForm
 from hublet.comments.section import CommentSection, comment_section, per_page
-from hublet.errors import render_error
 from hublet.extensions import limiter
-from hublet.htmx import add_vary, is_htmx_request, render_page
+from hublet.htmx import add_vary, is_htmx_request
+from hublet.layout import render_error, render_page
 from hublet.models import Article, Comment
 
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."

@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, g, make_response, redirect, request, session, url_for
 
-from hublet.errors import render_error
 from hublet.extensions import db
 from hublet.htmx import is_htmx_request
+from hublet.layout import render_error
 from hublet.models import Moderator
 
 IDLE_SECONDS = 30 * 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,17 +11,15 @@ from flask import (
     abort,
     flash,
     g,
-    make_response,
     redirect,
-    render_template,
     request,
     url_for,
 )
 
 from hublet.comments import rules
-from hublet.errors import render_error
 from hublet.extensions import db
-from hublet.htmx import add_vary, is_htmx_request, is_partial_request
+from hublet.htmx import add_vary, is_htmx_request
+from hublet.layout import render_error, render_page
 from hublet.models import Article, Comment, ContactMessage
 from hublet.moderation import accounts, auth, bp, queries, services, throttle
 from hublet.moderation.forms import (
@@ -62,15 +61,9 @@ def moderation_values() -> dict:
     return {"moderator": g.get("moderator"), "comment_actions": services.COMMENT_ACTIONS}
 
 
-def page(
-    template: str, partial: str | None = None, status: int = 200, **context: object
-) -> Response:
-    """The full moderation page, or its partial for an htmx partial request."""
-    name = partial if partial is not None and is_partial_request() else template
-    response = make_response(render_template(name, **context), status)
-    if partial is not None:
-        add_vary(response)
-    return response
+#: A moderation page, or its partial for an htmx partial request: the site's page shell
+#: without the public chrome, which moderation's layout does not show.
+page = functools.partial(render_page, with_chrome=False)
 
 
 def back_to(default: str) -> Response:

@@ -6,9 +6,8 @@ from flask import Response, abort, current_app, make_response, render_template, 
 from werkzeug.exceptions import TooManyRequests
 
 from hublet.articles.queries import recent_titles
-from hublet.errors import render_error
 from hublet.extensions import limiter
-from hublet.htmx import render_page
+from hublet.layout import render_error, render_page
 from hublet.paging import ensure_page_exists, requested_page
 from hublet.search import bp, queries
 from hublet.search.parsing import MAX_QUERY_LENGTH, parse_query

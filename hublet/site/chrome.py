@@ -1,54 +1,22 @@
-"""The data every full page's chrome shows: menus, Recent News, What's Hot, page links.
+"""Gathers what every full page's chrome shows: menus, Recent News, What's Hot, page links.
 
 Every full page shows the same chrome, so it is gathered once per content version and shared
-(hublet.caching.cached). It holds plain records, not ORM rows, so that it can be stored in any
-cache and read long after the session that loaded it is gone.
+(hublet.caching.cached). The records it fills are the page shell's (hublet.layout); the app
+factory registers :func:`load_chrome` there, so the shell never imports this feature.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
+from hublet.articles import popularity
 from hublet.articles import queries as article_queries
 from hublet.caching import cached
+
+# The records are named here too: a chrome pickled into a shared cache by an older release
+# refers to them as hublet.site.chrome.Chrome and so on.
+from hublet.layout import Chrome, PageLink, SectionLink, StoryLink
 from hublet.site import queries as site_queries
 
-
-@dataclass(frozen=True)
-class StoryLink:
-    """A story as a title-and-date list shows it."""
-
-    title: str
-    slug: str
-    published_at: datetime
-
-
-@dataclass(frozen=True)
-class SectionLink:
-    """A category in the main menu."""
-
-    name: str
-    slug: str
-
-
-@dataclass(frozen=True)
-class PageLink:
-    """A static page in the top bar and the footer."""
-
-    title: str
-    slug: str
-
-
-@dataclass(frozen=True)
-class Chrome:
-    """What the header, menus, What's Hot strip and footer show."""
-
-    main_categories: list[SectionLink]
-    more_categories: list[SectionLink]
-    recent: list[StoryLink]
-    hot: list[StoryLink]
-    pages: list[PageLink]
+__all__ = ["Chrome", "PageLink", "SectionLink", "StoryLink", "load_chrome"]
 
 
 def load_chrome() -> Chrome:
@@ -56,7 +24,7 @@ def load_chrome() -> Chrome:
     return cached("chrome", _gather_chrome)
 
 
-def _stories(rows: list) -> list[StoryLink]:  # type: ignore[type-arg]
+def _stories(rows: list) -> list[StoryLink]:
     return [StoryLink(row.title, row.slug, row.published_at) for row in rows]
 
 
@@ -66,6 +34,6 @@ def _gather_chrome() -> Chrome:
         main_categories=[SectionLink(c.name, c.slug) for c in categories if not c.in_more_menu],
         more_categories=[SectionLink(c.name, c.slug) for c in categories if c.in_more_menu],
         recent=_stories(article_queries.recent_titles(5)),
-        hot=_stories(article_queries.hot_articles(3)),
+        hot=_stories(popularity.hot_articles(3)),
         pages=[PageLink(p.title, p.slug) for p in site_queries.menu_pages()],
     )
