@@ -55,6 +55,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: install system-deps validator lint
 	$(BIN)/pytest --db=sqlite
@@ -67,7 +68,7 @@ test: install system-deps validator lint
 
 # Real HTTP load on 100,000 seeded articles; BENCH_ARGS="--postgres URL --redis URL" for scale-out.
 bench: install system-deps
-	$(BIN)/python -m hublet.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

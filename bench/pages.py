@@ -6,7 +6,7 @@ does, and drives wrk against each URL for a fixed time. Prints one table: req/s,
 ratio to a 60 KB static file served by the same gunicorn in the same run, plus worker memory and
 cold start. Figures are printed, never asserted.
 
-    python -m hublet.bench [--articles N] [--comments N] [--duration S] [--postgres URL --redis URL]
+    python -m bench [--articles N] [--comments N] [--duration S] [--postgres URL --redis URL]
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     # Search's own targets are in-process latencies over 200 queries (issue 5).
     print("\nSearch, in-process:", flush=True)
     subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-m", "hublet.search.bench", "--articles",
+        [str(ROOT / ".venv/bin/python"), "-m", "bench.search", "--articles",
          str(args.articles)],
         cwd=ROOT, env=env, check=False,
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """Search benchmark: p50/p95 of the live endpoint and the results page, in-process.
 
-    python -m hublet.search.bench [--articles 100000] [--queries 200]
+    python -m bench.search [--articles 100000] [--queries 200] [--cached-chrome]
 
 Uses the configured database (``DATABASE_URL``, or ``instance/hublet.sqlite``; set
 ``HUBLET_INSTANCE_PATH`` to keep a benchmark database apart). It brings the schema up to date,
@@ -104,20 +104,15 @@ def prepare(app, articles: int) -> int:  # type: ignore[no-untyped-def]
         return db.session.scalar(select(func.count()).select_from(Article)) or 0
 
 
-def _cache_chrome() -> None:
+def _cache_chrome(app) -> None:  # type: ignore[no-untyped-def]
     """Build the page chrome (menus, What's Hot, Recent News) once, as if it were cached, so
     that the page figure is the search's own cost."""
-    from hublet.site import chrome
+    import functools
 
-    built = {}
+    from hublet import layout
+    from hublet.site.chrome import load_chrome
 
-    def load_chrome_once():  # type: ignore[no-untyped-def]
-        if "chrome" not in built:
-            built["chrome"] = original()
-        return built["chrome"]
-
-    original = chrome.load_chrome
-    chrome.load_chrome = load_chrome_once
+    layout.init_app(app, chrome_loader=functools.cache(load_chrome))
 
 
 def run(articles: int, count: int, cached_chrome: bool = False) -> dict[str, dict[str, float]]:
@@ -128,7 +123,7 @@ def run(articles: int, count: int, cached_chrome: bool = False) -> dict[str, dic
     app.config.update(PAGE_CACHE_ENABLED=False, SEARCH_RATE_LIMIT=None)
     stored = prepare(app, articles)
     if cached_chrome:
-        _cache_chrome()
+        _cache_chrome(app)
     queries = make_queries(count)
     client = app.test_client()
     for _kind, query in queries[:20]:  # warm the caches of the database and Jinja
