@@ -7,9 +7,13 @@ names the headers in ``Vary``, so that no cache hands a fragment to a reader who
 
 from __future__ import annotations
 
-from flask import Response, request
+from typing import TypeVar
+
+from flask import request
+from werkzeug.wrappers import Response
 
 VARY_HEADERS = ("HX-Request", "HX-Request-Type")
+_R = TypeVar("_R", bound=Response)  # a page, a fragment or a redirect: handed back as it came
 
 
 def is_partial_request() -> bool:
@@ -28,7 +32,7 @@ def is_htmx_request() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def add_vary(response: Response) -> Response:
+def add_vary(response: _R) -> _R:
     """Say that the response differs by the htmx request headers."""
     response.vary.update(VARY_HEADERS)
     return response

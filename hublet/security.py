@@ -216,7 +216,7 @@ def init_app(app: Flask) -> None:
     _configure_logging(app)
     # Client address and scheme from trusted proxies only, the site's host names only.
     proxies.init_app(app)
-    app.wsgi_app = SecurityHeadersMiddleware(
+    app.wsgi_app = SecurityHeadersMiddleware(  # type: ignore[method-assign]
         app.wsgi_app,
         security_headers(bool(app.config.get("HTTPS"))),
         max_body=lambda: app.config.get("MAX_CONTENT_LENGTH"),

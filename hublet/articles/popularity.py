@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hublet.articles.queries import is_visible
@@ -41,7 +42,7 @@ def record_view(article_id: int, day: date | None = None) -> None:
     day = day or today()
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = ArticleViewDay.__table__
+    table = cast(Table, ArticleViewDay.__table__)
     statement = insert(table).values(article_id=article_id, day=day, views=1)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.article_id, table.c.day],

@@ -10,8 +10,9 @@ Their names live in ``hublet.config``, which also lists them as ``PER_READER_COO
 
 from __future__ import annotations
 
-from flask import Request, Response, current_app, request
+from flask import Request, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response  # any response, a redirect included
 
 from hublet.config import COMMENTER_COOKIE, OWN_COMMENTS_COOKIE
 

@@ -7,7 +7,8 @@ JavaScript the article page comes back with the same form and messages.
 
 from __future__ import annotations
 
-from flask import Response, current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.articles import queries as article_queries
 from hublet.comments import bp, cookies, queries, rules, services
