@@ -1,4 +1,4 @@
-"""The hostile-input suite's browser pass (issue 7): comments and search results made from the
+"""The hostile-input suite's browser pass: comments and search results made from the
 XSS and htmx lines, rendered in real Chromium, open no dialog and reach no other origin.
 
 The ``page`` fixture also fails the test on any console error, so a reader's inline script or
@@ -94,7 +94,7 @@ def _hover_everything(page: Page, selector: str, limit: int = 250) -> None:
 
 def test_hostile_comments_render_inert(page: Page, app, live_server):
     if "comments.post_comment" not in app.view_functions:
-        pytest.skip("comment posting does not exist yet (issue 3)")
+        pytest.skip("comment posting does not exist yet")
     with app.app_context():
         slug = make_article("Hostile thread").slug
     stored = _post_hostile_comments(app, slug)
@@ -127,7 +127,7 @@ def test_hostile_comments_render_inert(page: Page, app, live_server):
 
 def test_hostile_search_results_and_live_search_render_inert(page: Page, app, live_server):
     if "search.search" not in app.view_functions:
-        pytest.skip("search does not exist yet (issue 5)")
+        pytest.skip("search does not exist yet")
     xss = [line.text for line in markup_lines() if line.source.startswith("xss.txt")][:30]
     with app.app_context():
         for number, text in enumerate(xss):

@@ -1,4 +1,4 @@
-"""Every hostile line through every form and search the site has (issue 7).
+"""Every hostile line through every form and search the site has.
 
 Expected for each line: never a 5xx; NUL bytes a clear 400; nothing executable stored; the
 pages and fragments that show what the reader sent carry no script, iframe, on*, style, hx-*,
@@ -123,7 +123,7 @@ def comment_form(token: str, **fields: str) -> dict[str, str]:
 
 def test_comment_posting_the_thread_and_the_moderation_list(app, client, backend):
     if not has_endpoint(app, "comments.post_comment"):
-        pytest.skip("comment posting does not exist yet (issue 3)")
+        pytest.skip("comment posting does not exist yet")
     lines = lines_for(backend)
     with app.app_context():
         make_moderator("mod", PASSWORD)
@@ -221,7 +221,7 @@ def quick_password_checks(monkeypatch):  # type: ignore[no-untyped-def]
 
 def test_the_login_form(app, client, backend, quick_password_checks):
     if not has_endpoint(app, "moderation.login"):
-        pytest.skip("login does not exist yet (issue 4)")
+        pytest.skip("login does not exist yet")
     with app.app_context():
         make_moderator("mod", PASSWORD)
     token = csrf_token(client, "/moderation/login")
@@ -238,7 +238,7 @@ def test_the_login_form(app, client, backend, quick_password_checks):
 
 def test_the_login_form_with_real_password_hashing(app, client):
     if not has_endpoint(app, "moderation.login"):
-        pytest.skip("login does not exist yet (issue 4)")
+        pytest.skip("login does not exist yet")
     with app.app_context():
         make_moderator("mod", PASSWORD)
     token = csrf_token(client, "/moderation/login")
@@ -261,7 +261,7 @@ def _search_paths(app) -> list[str]:  # type: ignore[no-untyped-def]
 def test_search_page_and_live_results(app, client, backend):
     paths = _search_paths(app)
     if not paths:
-        pytest.skip("search does not exist yet (issue 5)")
+        pytest.skip("search does not exist yet")
     xss = [line.text for line in every_line() if line.source.startswith("xss.txt")]
     with app.app_context():
         for n in range(25):  # more than a page, so that the baseline has "more results"
