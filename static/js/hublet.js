@@ -90,10 +90,24 @@
     });
   }
 
+  // On paper a link shows its address (the print styles in hublet.css); a site-relative one
+  // gets its absolute form, resolved against the canonical URL (the configured site address).
+  function setUpPrintLinks() {
+    var canonical = document.querySelector("link[rel='canonical']");
+    var base = canonical ? canonical.href : window.location.href;
+    var links = document.querySelectorAll(".story-body a[href^='/']");
+    Array.prototype.forEach.call(links, function (link) {
+      try {
+        link.setAttribute("data-print-url", new URL(link.getAttribute("href"), base).href);
+      } catch (e) { /* an address URL() refuses keeps its path */ }
+    });
+  }
+
   function start() {
     setUpMenus();
     setUpDrawer();
     setUpTheme();
+    setUpPrintLinks();
   }
 
   if (document.readyState === "loading") {
