@@ -58,10 +58,16 @@ def _open_menu_drawer(page: Page) -> None:
     expect(page.get_by_role("button", name="Close Menu")).to_be_visible()
 
 
-def _open_menu_panels(page: Page) -> None:
+def _open_recent_news(page: Page) -> None:
     menu = page.get_by_role("navigation", name="Main menu")
     menu.locator("summary", has_text="Recent News").click()
     expect(menu.locator(".recent-panel")).to_be_visible()
+
+
+def _open_more(page: Page) -> None:
+    menu = page.get_by_role("navigation", name="Main menu")
+    menu.locator("summary", has_text="More").click()
+    expect(menu.locator(".submenu")).to_be_visible()
 
 
 def _open_reply_form(page: Page) -> None:
@@ -97,7 +103,8 @@ KINDS = {
     "login": Kind("login"),
     "search-overlay-open": Kind("home", action=_open_search_overlay),
     "menu-drawer-open": Kind("home", action=_open_menu_drawer, widths=(375,)),
-    "menu-panel-open": Kind("home", action=_open_menu_panels, widths=(1280,)),
+    "recent-news-panel-open": Kind("home", action=_open_recent_news, widths=(1280,)),
+    "more-menu-open": Kind("home", action=_open_more, widths=(1280,)),
     "reply-form-open": Kind("article", action=_open_reply_form),
     **{
         f"moderation-{tab}": Kind(f"mod-{tab}", moderator=True)
