@@ -5,13 +5,19 @@ write transactions that take the write lock up front (``BEGIN IMMEDIATE``). A de
 transaction that reads and then writes can fail at once with "database is locked" when
 another writer got there first; an immediate one waits up to the busy timeout instead.
 Reads (GET requests) keep plain deferred transactions so that they never queue behind writers.
+
+Files that hold readers' data (the SQLite database and its ``-wal``/``-shm``, exports,
+backups) are created readable by this user only (0600), whatever the umask.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO, Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -51,12 +57,42 @@ def is_sqlite(engine: Engine | None = None) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+PRIVATE_FILE_MODE = 0o600
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def open_private(path: str | os.PathLike[str], mode: str = "w", **options: Any) -> IO[Any]:
+    """Open ``path`` for writing as a file only this user may read (it holds readers' data)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    os.fchmod(descriptor, PRIVATE_FILE_MODE)  # a file that was there keeps no wider mode
+    return os.fdopen(descriptor, mode, **options)
+
+
+def keep_sqlite_private(path: str | None) -> None:
+    """Create the SQLite database file 0600 before SQLite does (it gives its ``-wal`` and
+    ``-shm`` the database's mode), and narrow the mode of files an older version made."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.exists(path) and os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        open_private(path, "wb").close()
+    for suffix in _SQLITE_COMPANIONS:
+        name = path + suffix
+        try:
+            if os.path.exists(name) and os.stat(name).st_mode & 0o077:
+                os.chmod(name, PRIVATE_FILE_MODE)
+        except OSError as error:  # another user's file: say so, serve anyway
+            logging.getLogger("hublet.security").warning(
+                "cannot make %s private (mode 0600): %s", name, error.strerror
+            )
+
+
 def configure_engine(app: Flask) -> None:
     """Install the SQLite connection hooks on the app's engine (no-op elsewhere)."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
         return
+    keep_sqlite_private(engine.url.database)
     busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     @event.listens_for(engine, "connect")

@@ -21,7 +21,7 @@ from sqlalchemy import Date, DateTime, Table, bindparam, func, insert, select, t
 from sqlalchemy.exc import SQLAlchemyError
 
 from hublet import signals
-from hublet.database import writing
+from hublet.database import open_private, writing
 from hublet.editorial.errors import EditorialError
 from hublet.extensions import db
 from hublet.sanitize import clean_article_html
@@ -77,7 +77,7 @@ def export_jsonl(path: str, progress: Callable[[int], None] | None = None) -> di
     }
     temporary = f"{path}.partial"
     try:
-        with open(temporary, "w", encoding="utf-8") as handle:
+        with open_private(temporary, "w", encoding="utf-8") as handle:  # readers' data: 0600
             handle.write(json.dumps(header, ensure_ascii=False) + "\n")
             for name in TABLES:
                 for row in _rows(name):

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from hublet.database import open_private
 from hublet.extensions import db
 
 
@@ -56,6 +57,7 @@ def backup_sqlite(destination: Path, pages_per_step: int = 256) -> BackupReport:
     partial.unlink(missing_ok=True)
     busy_ms = 10_000
     source = sqlite3.connect(source_path, timeout=busy_ms / 1000)
+    open_private(partial, "wb").close()  # the copy holds readers' data: 0600 from the start
     target = sqlite3.connect(partial)
     try:
         source.execute(f"PRAGMA busy_timeout = {busy_ms}")
