@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hublet.extensions import db
-from hublet.sanitize import clean_article_html, count_words
+from hublet.sanitize import STORED_POLICIES, count_words
 from hublet.timeutil import utcnow
 
 ARTICLE_STATUSES = ("draft", "published")
@@ -281,11 +281,20 @@ class ContentVersion(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-@event.listens_for(Article, "before_insert")
-@event.listens_for(Article, "before_update")
-def _sanitize_article_body(_mapper, _connection, article: Article) -> None:
-    """Whoever saves an article (seed, importers, CLI), its body is stored sanitized."""
-    state = inspect(article)
-    if state.pending or state.attrs.body_html.history.has_changes():
-        article.body_html = clean_article_html(article.body_html or "")
-        article.word_count = count_words(article.body_html)
+def _through_the_gate(_mapper, _connection, row: Article | Page | Comment) -> None:
+    """Whoever saves a row (forms, seed, importers, CLI, an editor), its HTML and URL columns
+    are stored sanitized (``hublet.sanitize.STORED_POLICIES``); an article's word count follows
+    its body."""
+    state = inspect(row)
+    changed = set()
+    for column, policy in STORED_POLICIES[row.__tablename__].items():
+        if state.pending or getattr(state.attrs, column).history.has_changes():
+            setattr(row, column, policy(getattr(row, column) or ""))
+            changed.add(column)
+    if isinstance(row, Article) and "body_html" in changed:
+        row.word_count = count_words(row.body_html)
+
+
+for _model in (Article, Page, Comment):
+    event.listen(_model, "before_insert", _through_the_gate)
+    event.listen(_model, "before_update", _through_the_gate)

@@ -1,15 +1,23 @@
-"""Every HTML sanitizing policy of the site, and the only module that imports bleach.
+"""Every HTML and URL sanitizing policy of the site, and the only module that imports bleach.
 
 bleach is no longer released; keeping it behind these functions means one module to change
 when it is replaced. Whatever the policy, no ``on*``, ``style``, ``hx-*`` or ``data-*``
 attribute and no ``script`` survives: htmx 4 runs scripts in swapped HTML, and htmx
 attributes in reader content would let a reader make requests as whoever reads it.
+
+This is the one gate for stored HTML and URLs (issue 12): :data:`STORED_POLICIES` names every
+column that holds them and the policy it goes through. ORM writes pass it in a model listener
+(``hublet.models``); a writer that inserts with Core (JSONL restore) calls :func:`clean_row`
+itself, because Core inserts skip the ORM's events.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from html import unescape
+from typing import Any
+from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import Linker
@@ -58,12 +66,75 @@ def _lazy_image(match: re.Match[str]) -> str:
     return '<img loading="lazy" decoding="async"' + tag[len("<img") :]
 
 
+_WEB_SCHEMES = frozenset({"http", "https"})
+_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f\\]")  # browsers drop or reinterpret these
+
+
+def clean_url(value: str | None, *, relative: bool = True, limit: int | None = None) -> str:
+    """``value`` when it is a web address (http or https, with a host), else "".
+
+    With ``relative`` a reference on this site passes too: no scheme and no host
+    (``/path``, ``img/x.svg``, ``#part``). ``javascript:``, ``data:``, ``//other.host``,
+    ``/\\other.host`` and anything with spaces or control characters become "", as does a
+    value longer than ``limit`` (a cut address points somewhere else).
+    """
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if not value or _UNSAFE_URL_CHARS.search(value) or (limit and len(value) > limit):
+        return ""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return ""
+    if parts.scheme:
+        return value if parts.scheme.lower() in _WEB_SCHEMES and host else ""
+    if not relative or parts.netloc or value.startswith("//"):
+        return ""
+    return value
+
+
+def clean_web_url(value: str | None, limit: int | None = None) -> str:
+    """An address a reader gives (a commenter's website): absolute http(s) only, else ""."""
+    return clean_url(value, relative=False, limit=limit)
+
+
+def _link_attribute(allowed: frozenset[str]) -> Callable[[str, str, str], bool]:
+    """An attribute filter for ``a``: ``href`` keeps web, site and mailto addresses only."""
+
+    def allow(_tag: str, name: str, value: str) -> bool:
+        if name != "href":
+            return name in allowed
+        return bool(clean_url(value)) or value.strip().lower().startswith("mailto:")
+
+    return allow
+
+
+def _image_attribute(allowed: frozenset[str]) -> Callable[[str, str, str], bool]:
+    """An attribute filter for ``img``: ``src`` keeps web and site addresses only."""
+
+    def allow(_tag: str, name: str, value: str) -> bool:
+        if name != "src":
+            return name in allowed
+        return bool(clean_url(value))
+
+    return allow
+
+
+_ARTICLE_ATTRIBUTE_FILTERS: dict[str, Any] = {
+    **ARTICLE_ATTRIBUTES,
+    "a": _link_attribute(frozenset(ARTICLE_ATTRIBUTES["a"])),
+    "img": _image_attribute(frozenset(ARTICLE_ATTRIBUTES["img"])),
+}
+
+
 def clean_article_html(html: str) -> str:
     """Sanitize an article body for storage; its pictures load lazily (they sit below the hero)."""
     cleaned = bleach.clean(
-        remove_control_characters(html),
+        remove_control_characters(html or ""),
         tags=ARTICLE_TAGS,
-        attributes=ARTICLE_ATTRIBUTES,
+        attributes=_ARTICLE_ATTRIBUTE_FILTERS,
         protocols=ARTICLE_PROTOCOLS,
         strip=True,
         strip_comments=True,
@@ -110,14 +181,54 @@ def clean_comment_html(text: str) -> str:
     )
     linked = _comment_linker.linkify(html)
     # Linkify reparses the markup; clean once more so nothing it produced escapes the policy.
-    final = bleach.clean(
-        linked,
+    return _EMPTY_PARAGRAPH.sub("", clean_comment_markup(linked))
+
+
+_COMMENT_MARKUP_ATTRIBUTES = {"a": _link_attribute(frozenset({"href", "title", "rel"}))}
+
+
+def clean_comment_markup(html: str) -> str:
+    """Sanitize a comment's stored HTML (a restore, the model gate): the comment policy again.
+
+    :func:`clean_comment_html` makes HTML from what a reader typed; this keeps HTML that
+    claims to be its output to the same tags, and shows any other tag as text. Its output is
+    unchanged by a second pass, so clean rows restore exactly.
+    """
+    return bleach.clean(
+        remove_control_characters(html or ""),
         tags=COMMENT_TAGS,
-        attributes={"a": ["href", "title", "rel"]},
+        attributes=_COMMENT_MARKUP_ATTRIBUTES,
         protocols=COMMENT_PROTOCOLS,
         strip=False,
+        strip_comments=True,
     )
-    return _EMPTY_PARAGRAPH.sub("", final)
+
+
+def clean_image_url(value: str | None) -> str:
+    """A picture's address: web or on this site (a static path such as ``img/x.svg``)."""
+    return clean_url(value, limit=500)
+
+
+def clean_author_url(value: str | None) -> str:
+    """A commenter's website: an absolute http(s) address that fits its column, else ""."""
+    return clean_web_url(value, limit=200)
+
+
+#: Every stored column that holds HTML or a URL, and the policy it goes through on its way in.
+STORED_POLICIES: dict[str, dict[str, Callable[[str], str]]] = {
+    "article": {"body_html": clean_article_html, "hero_image": clean_image_url},
+    "page": {"body_html": clean_article_html},
+    "comment": {"body_html": clean_comment_markup, "author_url": clean_author_url},
+}
+
+
+def clean_row(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row for a Core insert into ``table`` with its HTML and URL columns sanitized."""
+    cleaned = dict(row)
+    for column, policy in STORED_POLICIES.get(table, {}).items():
+        if cleaned.get(column) is not None:
+            cleaned[column] = policy(cleaned[column])
+    return cleaned
 
 
 def html_to_text(html: str) -> str:

@@ -13,7 +13,7 @@ from hublet.comments import queries, rules
 from hublet.comments.rules import CommentSettings, Submission, Verdict
 from hublet.extensions import db
 from hublet.models import COMMENT_STATUSES, Article, Comment
-from hublet.sanitize import clean_comment_html
+from hublet.sanitize import clean_author_url, clean_comment_html
 from hublet.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def make_submission(
     return Submission(
         name=name,
         email=email.lower(),
-        website=website or "",
+        website=clean_author_url(website),
         text=text,
         body_html=clean_comment_html(text),
         ip_address=(ip_address or "")[:IP_MAX],

@@ -7,6 +7,10 @@ same addresses, same threads, same counts, on SQLite or PostgreSQL alike.
 
 Moderators, their audit trail, moderation settings and contact messages are not content and
 are not exported.
+
+A file may have been edited: every row goes through the sanitizing gate
+(``hublet.sanitize.clean_row``) before its Core insert, which skips the model listener that
+guards ORM writes; a clean export restores unchanged.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from hublet import signals
 from hublet.database import open_private, writing
 from hublet.editorial.errors import EditorialError
 from hublet.extensions import db
-from hublet.sanitize import clean_article_html
+from hublet.sanitize import clean_row
 from hublet.timeutil import utcnow
 
 FORMAT = 1
@@ -32,7 +36,6 @@ HEADER_KIND = "hublet-export"
 # Parents before children: every foreign key points to a table earlier in this list.
 TABLES = ("category", "author", "tag", "page", "article", "article_tag", "comment",
           "article_view_day")  # fmt: skip
-_SANITIZED = ("article", "page")  # bodies cleaned again on the way in: a file may be edited
 BATCH = 500
 
 
@@ -124,10 +127,8 @@ def _decoder(table: Table) -> Callable[[dict[str, Any], int], dict[str, Any]]:
                 raise EditorialError(
                     f"line {line}: {table.name}.{key} is not a date: {value!r}"
                 ) from None
-            if table.name in _SANITIZED and key == "body_html" and value is not None:
-                value = clean_article_html(value)
             row[key] = value
-        return row
+        return clean_row(table.name, row)
 
     return decode
 

@@ -36,7 +36,7 @@ from hublet.editorial.report import ImportReport
 from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
 from hublet.extensions import db
 from hublet.models import Article
-from hublet.sanitize import clean_article_html
+from hublet.sanitize import clean_article_html, clean_image_url
 from hublet.text import make_excerpt, slugify
 from hublet.timeutil import utcnow
 
@@ -234,7 +234,7 @@ def _store(parsed: MarkdownArticle, report: ImportReport) -> None:
     article.updated_at = values["updated"] or published or now
     if created:
         article.created_at = published or now
-    article.hero_image = values["image"]
+    article.hero_image = clean_image_url(values["image"])
     article.hero_alt = values["alt"] or (values["title"] if values["image"] else "")
     article.hero_caption = values["caption"]
     article.hero_credit = values["credit"]

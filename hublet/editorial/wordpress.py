@@ -36,7 +36,7 @@ from hublet.editorial.report import ImportReport
 from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Comment, Page, Tag
-from hublet.sanitize import clean_article_html, clean_comment_html, html_to_text
+from hublet.sanitize import clean_article_html, clean_comment_html, clean_web_url, html_to_text
 from hublet.text import make_excerpt, slugify
 from hublet.timeutil import utcnow
 
@@ -190,8 +190,7 @@ def autop(text: str) -> str:
 
 
 def _web_url(value: str, limit: int) -> str:
-    value = (value or "").strip()
-    return value[:limit] if value.startswith(("http://", "https://")) else ""
+    return clean_web_url(value, limit)
 
 
 @dataclass

@@ -62,8 +62,18 @@ def test_a_row_shows_everything_a_moderator_needs(app, moderator_client):
 
 
 def test_a_website_that_is_not_http_is_shown_as_text(app, moderator_client):
-    with app.app_context():
-        make_comment(author_url="javascript:alert(1)")
+    # Every writer now stores "" for such an address (issue 12); a row stored before the
+    # sanitizing gate is written here with Core, past the gate, and is still shown as text.
+    from sqlalchemy import update
+
+    from hublet.database import writing
+
+    with app.app_context(), writing():
+        comment = make_comment()
+        db.session.execute(
+            update(Comment).where(Comment.id == comment.id).values(author_url="javascript:alert(1)")
+        )
+        db.session.commit()
     html = moderator_client.get("/moderation/").get_data(as_text=True)
     assert 'href="javascript:' not in html
     assert '<span class="mod-website">javascript:alert(1)</span>' in html
