@@ -232,12 +232,19 @@ def reply_target(article_id: int, comment_id: int, own_ids: Collection[int] = ()
     return None
 
 
-def has_approved_comment(email: str) -> bool:
-    """True when this email already has an approved comment anywhere on the site."""
+def has_approved_comment(name: str, email: str) -> bool:
+    """True when this name and email together already have an approved comment on the site.
+
+    The email alone is not enough: anyone who knows a regular's address could post unheld.
+    """
     return bool(
         db.session.scalar(
             select(
-                exists().where(Comment.author_email == email.lower(), Comment.status == "approved")
+                exists().where(
+                    Comment.author_email == email.lower(),
+                    func.lower(Comment.author_name) == name.strip().lower(),
+                    Comment.status == "approved",
+                )
             )
         )
     )

@@ -215,7 +215,12 @@ def matched_keyword(keywords: Iterable[str], submission: Submission) -> str | No
 
 
 def judge(submission: Submission, settings: CommentSettings, previously_approved: bool) -> Verdict:
-    """The status a new comment starts with, strictest rule first."""
+    """The status a new comment starts with, strictest rule first.
+
+    ``previously_approved`` means an approved comment with this name AND this email (as
+    WordPress's "comment author must have a previously approved comment"): the email alone,
+    which others may know, does not skip the first-time hold.
+    """
     if submission.honeypot_filled:
         return Verdict("spam", "honeypot filled")
     keyword = matched_keyword(settings.disallowed_keywords, submission)
@@ -228,5 +233,5 @@ def judge(submission: Submission, settings: CommentSettings, previously_approved
     if links > settings.links_threshold:
         return Verdict("pending", f"{links} links")
     if settings.first_time_hold and not previously_approved:
-        return Verdict("pending", "first comment from this email")
+        return Verdict("pending", "first comment from this name and email")
     return Verdict("approved", "passed every rule")

@@ -137,7 +137,9 @@ def post_comment(
     if queries.posted_within(submission.ip_address, submission.email, settings.flood_seconds, now):
         return PostOutcome("flood")
     verdict = rules.judge(
-        submission, settings, previously_approved=queries.has_approved_comment(submission.email)
+        submission,
+        settings,
+        previously_approved=queries.has_approved_comment(submission.name, submission.email),
     )
     depth = 1 if parent is None else min(parent.depth + 1, queries.MAX_DEPTH)
     comment = Comment(

@@ -111,7 +111,7 @@ def app_config(app_config: dict) -> dict:
 
 def test_hostile_payloads_posted_are_stored_and_rendered_inert(client, ctx):
     article = make_article("Target")
-    add_comment(article, email="ann@example.com")  # Ann is known: her comments show at once
+    add_comment(article, email="ann@example.com", name="Ann Reader")  # Ann is known: shown at once
     for number, payload in enumerate(HOSTILE):
         response = post(client, "target", htmx=True, comment=f"{number}: {payload}")
         assert response.status_code == 200, payload

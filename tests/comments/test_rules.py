@@ -56,7 +56,7 @@ def test_first_comment_is_held_and_a_known_email_is_approved(client, ctx):
     article = make_article("Known")
     post(client, "known", email="new@example.com")
     assert all_comments()[-1].status == "pending"
-    add_comment(article, email="known@example.com", status="approved")
+    add_comment(article, email="known@example.com", name="Ann Reader", status="approved")
     post(client, "known", email="KNOWN@example.com", comment="I am back.", ip="192.0.2.50")
     assert all_comments()[-1].status == "approved"
 
@@ -87,14 +87,14 @@ def test_first_time_hold_can_be_turned_off(client, ctx):
 )  # fmt: skip
 def test_more_than_two_links_are_held(client, ctx, text, status):
     article = make_article("Links")
-    add_comment(article, email="ann@example.com")  # a known commenter, else held anyway
+    add_comment(article, email="ann@example.com", name="Ann Reader")  # known, else held anyway
     post(client, "links", comment=text)
     assert all_comments()[-1].status == status
 
 
 def test_links_threshold_is_a_setting(client, ctx):
     article = make_article("Zero links")
-    add_comment(article, email="ann@example.com")
+    add_comment(article, email="ann@example.com", name="Ann Reader")
     _save(links_threshold=0)
     post(client, "zero-links", comment="see https://a.com")
     assert all_comments()[-1].status == "pending"
@@ -112,7 +112,7 @@ def test_links_threshold_is_a_setting(client, ctx):
 )
 def test_moderation_keywords_hold_wherever_they_appear(client, ctx, field, value):
     article = make_article("Keywords")
-    add_comment(article, email="ann@example.com")
+    add_comment(article, email="ann@example.com", name="Ann Reader")
     add_comment(article, email="pills@example.com", text="approved before")
     _save(moderation_keywords=("pills", "10.9.8."))
     fields = {"ip": value} if field == "ip" else {field: value}
@@ -122,7 +122,7 @@ def test_moderation_keywords_hold_wherever_they_appear(client, ctx, field, value
 
 def test_disallowed_keywords_make_spam_and_win_over_moderation(client, ctx):
     article = make_article("Disallowed")
-    add_comment(article, email="ann@example.com")
+    add_comment(article, email="ann@example.com", name="Ann Reader")
     _save(moderation_keywords=("casino",), disallowed_keywords=("casino", "viagra"))
     response = post(client, "disallowed", htmx=True, comment="Best CASINO bonus")
     assert all_comments()[-1].status == "spam"
