@@ -4,14 +4,21 @@ The session cookie holds the moderator's id, their session version and two times
 version is checked against the database on every request: logout, a password change and
 deactivation bump it, so every cookie minted before (a copied one included) stops working.
 Sessions end after 30 minutes idle or 12 hours in all, whatever the cookie says.
+
+A browser that logged in carries a device cookie as well (OWASP "device cookies"): signed with
+the secret key, it names the username and a random id, lives for months, is sent to the login
+page only, and lets that browser past the login limits that other addresses' failures set
+(:mod:`hublet.moderation.throttle`). It logs no one in by itself.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, g, make_response, redirect, request, session, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from hublet.extensions import db
 from hublet.htmx import is_htmx_request
@@ -26,6 +33,10 @@ SEEN_REFRESH_SECONDS = 30
 PUBLIC_ENDPOINTS = frozenset({"moderation.login"})
 
 _ID, _VERSION, _LOGIN_AT, _SEEN_AT = "mod_id", "mod_version", "mod_login_at", "mod_seen_at"
+
+DEVICE_COOKIE = "hublet_device"
+DEVICE_COOKIE_DAYS = 180
+_DEVICE_SALT = "hublet.moderation.device-cookie"
 
 
 def start_session(moderator: Moderator) -> None:
@@ -141,3 +152,39 @@ def guard() -> Response | None:
     if current_moderator() is not None:
         return None
     return refuse()
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_DEVICE_SALT)  # type: ignore[arg-type]
+
+
+def _device_days() -> int:
+    return int(current_app.config.get("MODERATION_DEVICE_COOKIE_DAYS", DEVICE_COOKIE_DAYS))
+
+
+def device_for(username: str) -> str | None:
+    """The id of this browser's device cookie when it is valid and names ``username``."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value or len(value) > 400:
+        return None
+    try:
+        data = _device_serializer().loads(value, max_age=_device_days() * 86400)
+    except BadSignature:  # also an expired one
+        return None
+    if not isinstance(data, dict) or data.get("u") != username or not data.get("d"):
+        return None
+    return str(data["d"])[:64]
+
+
+def remember_device(response: Response, username: str) -> None:
+    """Give this browser a new device cookie for ``username`` (after a good password)."""
+    value = _device_serializer().dumps({"u": username, "d": secrets.token_urlsafe(16)})
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=_device_days() * 86400,
+        path=url_for("moderation.login"),
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )

@@ -97,24 +97,38 @@ def login() -> Response:
 
     ip = request.remote_addr or ""
     username = accounts.normalize_username(form.username.data)
-    wait = throttle.seconds_until_allowed(ip, username)
-    if wait:
-        security_log.warning("moderation login throttled client=%s username=%r", ip, username)
-        context["error"] = f"Too many failed logins. Please wait {_wait_words(wait)} and try again."
+    device = auth.device_for(username)
+    verdict = throttle.check_login(ip, username, device)
+    if verdict.wait:
+        security_log.warning(
+            "moderation login throttled (%s) client=%s username=%r", verdict.reason, ip, username
+        )
+        if verdict.reason == "slowed":
+            context["error"] = (
+                "Many failed logins for this account lately, so each new browser waits between "
+                f"tries. Please try again in {_wait_words(verdict.wait)}."
+            )
+        else:
+            context["error"] = (
+                f"Too many failed logins. Please wait {_wait_words(verdict.wait)} and try again."
+            )
         response = page("moderation/login.html", status=429, **context)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(verdict.wait)
         return response
 
     moderator = accounts.authenticate(username, form.password.data or "")
     if moderator is None:
-        throttle.record_failed_login(ip, username)
+        throttle.record_failed_login(ip, username, device)
         security_log.warning("moderation login failed client=%s username=%r", ip, username)
         context["error"] = "Incorrect username or password."
         return page("moderation/login.html", status=422, **context)
 
+    throttle.record_successful_login(ip, username, device)
     auth.start_session(moderator)
     services.log_in(moderator)
-    return redirect(next_path or home, code=303)
+    response = redirect(next_path or home, code=303)
+    auth.remember_device(response, username)
+    return response
 
 
 @bp.post("/logout")

@@ -316,17 +316,23 @@ def test_five_failures_a_minute_per_ip_then_429_with_retry_after(client, site):
     assert log_in(other).status_code == 303
 
 
-def test_failures_for_one_username_are_limited_across_addresses(client, site):
+def test_failures_for_one_username_are_limited_across_addresses(client, site, monkeypatch):
+    # Issue 12 changed what this asserts: 20 failures from other addresses used to lock the
+    # moderator out from anywhere for up to an hour; now a new browser only waits a little.
     for n in range(20):
         client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n + 1}"
         assert log_in(client, "mod", "wrong password!").status_code == 422
     client.environ_base["REMOTE_ADDR"] = "10.0.1.1"
-    blocked = log_in(client, "MOD", PASSWORD)
-    assert blocked.status_code == 429
-    assert 60 < int(blocked.headers["Retry-After"]) <= 3600
-    assert "minutes" in blocked.get_data(as_text=True)
+    slowed = log_in(client, "MOD", PASSWORD)
+    assert slowed.status_code == 429
+    wait = int(slowed.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    assert "try again in" in slowed.get_data(as_text=True)
     # Another username from that address is fine.
     assert log_in(client, "other", PASSWORD).status_code == 422
+    later = time.time() + wait + 1
+    monkeypatch.setattr("time.time", lambda: later)
+    assert log_in(client, "MOD", PASSWORD).status_code == 303
 
 
 def test_successful_logins_are_not_counted(client, site):
