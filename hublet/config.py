@@ -97,6 +97,10 @@ class DefaultConfig:
     # Per client address, on POSTs (Flask-Limiter syntax; see hublet.security.rate_limit).
     RATELIMIT_CONTACT = "5 per minute;30 per day"
 
+    # The rate-limit and failed-login counters' Redis (HUBLET_LIMITS_REDIS_URL), default
+    # REDIS_URL. Give it a database whose maxmemory-policy is noeviction, apart from the
+    # cache's (which may evict): a flood of cached pages must not evict the counters.
+    LIMITS_REDIS_URL: str | None = None
     REDIS_URL: str | None = None
 
     # Reader comments (hublet/comments/rules.py). These are the defaults; a moderator's
@@ -130,10 +134,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         if app.config.get("CACHE_TYPE") == "SimpleCache":
             app.config["CACHE_TYPE"] = "RedisCache"
-        if app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
-            app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
-            # Redis down: count in this process's memory rather than fail every request.
-            app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    limits_url = app.config.get("LIMITS_REDIS_URL") or app.config.get("REDIS_URL")
+    if limits_url and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = limits_url
+        # Redis down: count in this process's memory rather than fail every request.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
