@@ -16,6 +16,7 @@ from flask import Flask, current_app, request, url_for
 from werkzeug.sansio.utils import get_current_url
 
 from hublet.config import site_url
+from hublet.paging import shown_page
 from hublet.templating import image_url, static_url
 from hublet.timeutil import iso_utc
 
@@ -55,18 +56,13 @@ def canonical_url() -> str:
     """This page's one address: no query string except a page number past the first."""
     parts = urlsplit(site_url(current_app.config))
     url = get_current_url(parts.scheme, parts.netloc, parts.path, request.path)
-    page = _requested_page()
+    page = shown_page()
     return f"{url}?page={page}" if page > 1 else url
-
-
-def _requested_page() -> int:
-    page = request.args.get("page", "")
-    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
 
 
 def page_suffix() -> str:
     """The description ending for a listing's later pages (" Page 2."), so each differs."""
-    page = _requested_page()
+    page = shown_page()
     return f" Page {page}." if page > 1 else ""
 
 

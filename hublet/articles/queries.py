@@ -2,75 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Generic, TypeVar
-
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Tag, article_tag
+from hublet.paging import Cursor, Page, keyset_page, numbered_page, older_than
 from hublet.timeutil import utcnow
 
-T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class Paged(Generic[T]):
-    """One page of a listing."""
-
-    items: list[T]
-    page: int
-    per_page: int
-    total: int
-    more: bool | None = None  # known directly for a keyset page ("older than ...")
-
-    @property
-    def has_next(self) -> bool:
-        if self.more is not None:
-            return self.more
-        return self.page * self.per_page < self.total
-
-    @property
-    def next_cursor(self) -> str | None:
-        """Where the next page starts: just older than the last item shown."""
-        if not self.items:
-            return None
-        return encode_cursor(self.items[-1])  # type: ignore[arg-type]
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-Cursor = tuple[datetime, int]
-_CURSOR = re.compile(r"(\d{20})-(\d{1,12})")
-
-
-def encode_cursor(article: Article) -> str:
-    """A listing position as URL-safe digits: publication time (to the microsecond) and id."""
-    return f"{article.published_at:%Y%m%d%H%M%S%f}-{article.id}"
-
-
-def decode_cursor(raw: str) -> Cursor | None:
-    """The position in ``raw``, or None when it is not one ``encode_cursor`` could make."""
-    match = _CURSOR.fullmatch(raw)
-    if not match:
-        return None
-    try:
-        moment = datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f")
-    except ValueError:
-        return None
-    return moment, int(match.group(2))
-
-
-def is_visible():  # type: ignore[no-untyped-def]
+def is_visible() -> ColumnElement[bool]:
     """The SQL condition for an article a reader may see: published, and its time has come."""
     return and_(Article.status == "published", Article.published_at <= utcnow())
 
@@ -82,16 +24,14 @@ def _cards(statement: Select) -> Select:
     )
 
 
-def older_than(cursor: Cursor):  # type: ignore[no-untyped-def]
-    """The SQL condition for articles listed after ``cursor`` (newest-first order)."""
-    moment, article_id = cursor
-    return or_(
-        Article.published_at < moment,
-        and_(Article.published_at == moment, Article.id < article_id),
-    )
+def _place(article: Article) -> Cursor:
+    """Where an article sits in a newest-first listing."""
+    return article.published_at, article.id  # type: ignore[return-value]
 
 
-def _page_of(condition, page: int, per_page: int, before: Cursor | None = None) -> Paged[Article]:  # type: ignore[no-untyped-def]
+def _page_of(
+    condition: ColumnElement[bool], page: int, per_page: int, before: Cursor | None = None
+) -> Page[Article]:
     """Page ``page`` by offset, or, given ``before``, the ``per_page`` articles older than it.
 
     Infinite scroll asks by cursor so that an article published meanwhile neither repeats a
@@ -102,23 +42,24 @@ def _page_of(condition, page: int, per_page: int, before: Cursor | None = None) 
         items = db.session.scalars(
             _cards(select(Article).where(condition)).limit(per_page).offset((page - 1) * per_page)
         ).all()
-        return Paged(list(items), page, per_page, total)
+        return numbered_page(list(items), page, per_page, total, _place)
+    older = older_than(Article.published_at, Article.id, before)
     rows = db.session.scalars(
-        _cards(select(Article).where(condition, older_than(before))).limit(per_page + 1)
+        _cards(select(Article).where(condition, older)).limit(per_page + 1)
     ).all()
-    return Paged(list(rows[:per_page]), page, per_page, total, more=len(rows) > per_page)
+    return keyset_page(list(rows), per_page, _place, page, total)
 
 
 def latest_articles(
     page: int = 1, per_page: int = 10, before: Cursor | None = None
-) -> Paged[Article]:
+) -> Page[Article]:
     """The home page's listing."""
     return _page_of(is_visible(), page, per_page, before)
 
 
 def category_articles(
     category: Category, page: int, per_page: int, before: Cursor | None = None
-) -> Paged[Article]:
+) -> Page[Article]:
     """A category archive."""
     condition = and_(is_visible(), Article.category_id == category.id)
     return _page_of(condition, page, per_page, before)
@@ -126,14 +67,12 @@ def category_articles(
 
 def author_articles(
     author: Author, page: int, per_page: int, before: Cursor | None = None
-) -> Paged[Article]:
+) -> Page[Article]:
     """An author archive."""
     return _page_of(and_(is_visible(), Article.author_id == author.id), page, per_page, before)
 
 
-def tag_articles(
-    tag: Tag, page: int, per_page: int, before: Cursor | None = None
-) -> Paged[Article]:
+def tag_articles(tag: Tag, page: int, per_page: int, before: Cursor | None = None) -> Page[Article]:
     """A tag archive."""
     tagged = Article.id.in_(select(article_tag.c.article_id).where(article_tag.c.tag_id == tag.id))
     return _page_of(and_(is_visible(), tagged), page, per_page, before)
@@ -148,13 +87,6 @@ def recent_titles(limit: int = 5) -> list[Article]:
         .limit(limit)
     )
     return list(db.session.scalars(statement))
-
-
-def hot_articles(limit: int = 3) -> list[Article]:
-    """What's Hot: hot-flagged articles, else the most viewed in the last 48 hours."""
-    from hublet.articles import popularity  # popularity builds on this module
-
-    return popularity.hot_articles(limit)
 
 
 def visible_article(slug: str) -> Article | None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app
 
 from hublet.articles import bp, queries
 from hublet.comments.section import comment_section
 from hublet.layout import render_page
-from hublet.paging import ensure_page_exists, requested_page
+from hublet.paging import Page, ensure_page_exists, requested_cursor, requested_page
 
 
-def _listing_page(kind: str, subject: object, paged: queries.Paged) -> Response:
+def _listing_page(kind: str, subject: object, paged: Page) -> Response:
     ensure_page_exists(paged.page, len(paged.items))
     return render_page(
         "articles/archive.html",
@@ -19,14 +19,6 @@ def _listing_page(kind: str, subject: object, paged: queries.Paged) -> Response:
         subject=subject,
         paged=paged,
     )
-
-
-def requested_cursor() -> queries.Cursor | None:
-    """The infinite-scroll position in ``?before=``; a malformed one is a 404 like a bad page."""
-    raw = request.args.get("before")
-    if raw is None:
-        return None
-    return queries.decode_cursor(raw) or abort(404)
 
 
 @bp.get("/article/<slug>")

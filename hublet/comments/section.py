@@ -13,6 +13,7 @@ from flask import abort, current_app, request
 from hublet.comments import cookies, queries, rules
 from hublet.comments.forms import CommentForm
 from hublet.models import Article, Comment
+from hublet.paging import requested_page
 
 
 @dataclass
@@ -44,16 +45,6 @@ def per_page() -> int:
     return max(int(current_app.config.get("COMMENTS_PER_PAGE") or 50), 1)
 
 
-def requested_comment_page() -> int:
-    """The thread page in ``?cpage=`` (1 when absent); anything but a page number is a 404."""
-    raw = request.args.get("cpage")
-    if raw is None:
-        return 1
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        abort(404)
-    return int(raw)
-
-
 def requested_reply_to(article: Article) -> Comment | None:
     """The comment named by ``?replytocom=ID`` (the Reply link without JavaScript)."""
     raw = request.args.get("replytocom", "")
@@ -76,7 +67,7 @@ def comment_section(
     ``page`` is the thread page shown (default: ``?cpage=``); a page past the end is a 404.
     """
     settings = settings or rules.get_settings()
-    page = requested_comment_page() if page is None else page
+    page = requested_page("cpage") if page is None else page
     thread = queries.load_thread(article.id, cookies.own_comment_ids(), page, per_page())
     if thread is None:
         abort(404)

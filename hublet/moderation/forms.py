@@ -5,8 +5,6 @@ Anything malformed in a query string is a 404 (like a page that does not exist),
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -14,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from hublet.models import COMMENT_STATUSES
-from hublet.moderation.queries import CommentFilter, decode_cursor
+from hublet.moderation.queries import CommentFilter
 from hublet.sanitize import remove_control_characters
 
 MAX_QUERY_LENGTH = 200
@@ -55,17 +53,6 @@ def read_comment_filter(args: MultiDict) -> CommentFilter:
     if status not in COMMENT_STATUSES:
         abort(404)
     return CommentFilter(status=status, article_id=read_id(args.get("article")), q=read_query(args))
-
-
-def read_cursor(args: MultiDict) -> tuple[datetime, int] | None:
-    """Where the previous chunk of a listing ended (``?after=``)."""
-    raw = args.get("after")
-    if not raw:
-        return None
-    try:
-        return decode_cursor(raw)
-    except ValueError:
-        abort(404)
 
 
 def read_ids(form: MultiDict) -> list[int]:

@@ -1,32 +1,22 @@
 """Reads for the moderation pages; each loads what its rows show in the same query.
 
 Listings are newest first, PER_PAGE at a time, continued with a keyset cursor (the last row's
-time and id), so rows moderated away meanwhile never make the next chunk skip others.
+time and id, ``hublet.paging``), so rows moderated away meanwhile never make the next page skip
+others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Generic, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from hublet.extensions import db
 from hublet.models import COMMENT_STATUSES, Article, AuditEntry, Comment, ContactMessage
+from hublet.paging import Cursor, Page, keyset_page, older_than
 
 PER_PAGE = 50
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Chunk(Generic[T]):
-    """Some rows of a listing and the cursor of the next ones (None at the end)."""
-
-    items: list[T]
-    next_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -38,29 +28,15 @@ class CommentFilter:
     q: str = ""
 
 
-def _older_than(model, after: tuple[datetime, int]):  # type: ignore[no-untyped-def]
-    """Rows after the cursor in newest-first order: older, or as old with a smaller id."""
-    when, row_id = after
-    return or_(model.created_at < when, and_(model.created_at == when, model.id < row_id))
+def _created(row: Comment | Article | ContactMessage | AuditEntry) -> Cursor:
+    """Where a row sits in a newest-first listing."""
+    return row.created_at, row.id
 
 
 def like_pattern(text: str) -> str:
     """``%text%`` with LIKE's wildcards taken literally (escape character ``\\``)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def encode_cursor(when: datetime, row_id: int) -> str:
-    """The cursor after a row: its time and id."""
-    return f"{when.isoformat()}_{row_id}"
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """The time and id in a cursor; ValueError when it is not one of ours."""
-    when, _, row_id = cursor.rpartition("_")
-    if not when or not row_id.isascii() or not row_id.isdigit() or len(row_id) > 18:
-        raise ValueError("bad cursor")
-    return datetime.fromisoformat(when), int(row_id)
 
 
 def comment_counts() -> dict[str, int]:
@@ -71,9 +47,7 @@ def comment_counts() -> dict[str, int]:
     return counts
 
 
-def comment_chunk(
-    filters: CommentFilter, after: tuple[datetime, int] | None = None
-) -> Chunk[Comment]:
+def comment_chunk(filters: CommentFilter, after: Cursor | None = None) -> Page[Comment]:
     """Comments with the filter's status, newest first, with article and parent loaded."""
     stmt = (
         select(Comment)
@@ -95,17 +69,10 @@ def comment_chunk(
             )
         )
     if after is not None:
-        stmt = stmt.where(_older_than(Comment, after))
+        stmt = stmt.where(older_than(Comment.created_at, Comment.id, after))
     stmt = stmt.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(PER_PAGE + 1)
     rows = list(db.session.scalars(stmt).unique())
-    return _chunk(rows, lambda c: encode_cursor(c.created_at, c.id))
-
-
-def _chunk(rows: list, cursor_of) -> Chunk:  # type: ignore[no-untyped-def]
-    if len(rows) > PER_PAGE:
-        rows = rows[:PER_PAGE]
-        return Chunk(rows, cursor_of(rows[-1]))
-    return Chunk(rows, None)
+    return keyset_page(rows, PER_PAGE, _created)
 
 
 def comments_by_ids(ids: list[int]) -> list[Comment]:
@@ -124,7 +91,7 @@ def article_brief(article_id: int) -> Article | None:
     )
 
 
-def article_chunk(q: str, after: tuple[datetime, int] | None = None) -> Chunk[Article]:
+def article_chunk(q: str, after: Cursor | None = None) -> Page[Article]:
     """Articles whose title contains ``q``, newest first."""
     stmt = select(Article).options(
         load_only(
@@ -141,19 +108,19 @@ def article_chunk(q: str, after: tuple[datetime, int] | None = None) -> Chunk[Ar
     if q:
         stmt = stmt.where(Article.title.ilike(like_pattern(q), escape="\\"))
     if after is not None:
-        stmt = stmt.where(_older_than(Article, after))
+        stmt = stmt.where(older_than(Article.created_at, Article.id, after))
     stmt = stmt.order_by(Article.created_at.desc(), Article.id.desc()).limit(PER_PAGE + 1)
-    return _chunk(list(db.session.scalars(stmt)), lambda a: encode_cursor(a.created_at, a.id))
+    return keyset_page(list(db.session.scalars(stmt)), PER_PAGE, _created)
 
 
-def message_chunk(after: tuple[datetime, int] | None = None) -> Chunk[ContactMessage]:
+def message_chunk(after: Cursor | None = None) -> Page[ContactMessage]:
     """Contact messages, newest first."""
     stmt = select(ContactMessage)
     if after is not None:
-        stmt = stmt.where(_older_than(ContactMessage, after))
+        stmt = stmt.where(older_than(ContactMessage.created_at, ContactMessage.id, after))
     stmt = stmt.order_by(ContactMessage.created_at.desc(), ContactMessage.id.desc())
     rows = list(db.session.scalars(stmt.limit(PER_PAGE + 1)))
-    return _chunk(rows, lambda m: encode_cursor(m.created_at, m.id))
+    return keyset_page(rows, PER_PAGE, _created)
 
 
 def unhandled_message_count() -> int:
@@ -168,11 +135,11 @@ def unhandled_message_count() -> int:
     )
 
 
-def audit_chunk(after: tuple[datetime, int] | None = None) -> Chunk[AuditEntry]:
+def audit_chunk(after: Cursor | None = None) -> Page[AuditEntry]:
     """The audit log, newest first."""
     stmt = select(AuditEntry)
     if after is not None:
-        stmt = stmt.where(_older_than(AuditEntry, after))
+        stmt = stmt.where(older_than(AuditEntry.created_at, AuditEntry.id, after))
     stmt = stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     rows = list(db.session.scalars(stmt.limit(PER_PAGE + 1)))
-    return _chunk(rows, lambda e: encode_cursor(e.created_at, e.id))
+    return keyset_page(rows, PER_PAGE, _created)

@@ -25,11 +25,11 @@ from hublet.moderation import accounts, auth, bp, queries, services, throttle
 from hublet.moderation.forms import (
     LoginForm,
     read_comment_filter,
-    read_cursor,
     read_flag_value,
     read_ids,
     read_query,
 )
+from hublet.paging import requested_cursor
 
 security_log = logging.getLogger("hublet.security")
 
@@ -147,7 +147,7 @@ def logout() -> Response:
 def comments() -> Response:
     """The tabs Pending / Approved / Spam / Trash; htmx asks for the next rows alone."""
     filters = read_comment_filter(request.args)
-    chunk = queries.comment_chunk(filters, read_cursor(request.args))
+    chunk = queries.comment_chunk(filters, requested_cursor("after", blank_is_start=True))
     article = queries.article_brief(filters.article_id) if filters.article_id else None
     listing = {
         "status": filters.status,
@@ -259,7 +259,7 @@ def settings() -> Response:
 @bp.get("/messages")
 def messages() -> Response:
     """The contact messages inbox, newest first."""
-    chunk = queries.message_chunk(read_cursor(request.args))
+    chunk = queries.message_chunk(requested_cursor("after", blank_is_start=True))
     return page(
         "moderation/messages.html",
         "moderation/_message_rows.html",
@@ -309,7 +309,7 @@ def message_delete(message_id: int) -> Response:
 def articles() -> Response:
     """Articles by title, with their Featured and Hot switches."""
     q = read_query(request.args)
-    chunk = queries.article_chunk(q, read_cursor(request.args))
+    chunk = queries.article_chunk(q, requested_cursor("after", blank_is_start=True))
     return page("moderation/articles.html", "moderation/_article_rows.html", chunk=chunk, q=q)
 
 
@@ -341,5 +341,5 @@ def article_flag(article_id: int, flag: str) -> Response:
 @bp.get("/audit")
 def audit() -> Response:
     """Every moderator action, newest first."""
-    chunk = queries.audit_chunk(read_cursor(request.args))
+    chunk = queries.audit_chunk(requested_cursor("after", blank_is_start=True))
     return page("moderation/audit.html", "moderation/_audit_rows.html", chunk=chunk)

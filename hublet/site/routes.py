@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 
 from hublet.articles import queries as article_queries
-from hublet.articles.routes import requested_cursor
 from hublet.config import CONTACT_PAGE_SLUG
 from hublet.layout import render_page
-from hublet.paging import ensure_page_exists, requested_page
+from hublet.paging import ensure_page_exists, requested_cursor, requested_page
 from hublet.security import rate_limit
 from hublet.site import bp, queries
 from hublet.site.forms import ContactForm
