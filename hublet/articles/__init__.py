@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("articles", __name__)
 
-from hublet.articles import routes, sidebar  # noqa: E402,F401
+from hublet.articles import routes, sidebar, view_beacon  # noqa: E402,F401

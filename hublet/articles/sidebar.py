@@ -1,77 +1,62 @@
-"""The sidebar and footer lists (each its own cacheable partial) and the view beacon."""
+"""The sidebar and footer title lists (Top Posts, Featured Posts, Most Popular).
+
+Each list is its own small cacheable partial at ``/lists/<name>``, which the page shell loads
+into a slot of reserved height. Heading and size are defined here once: the slots read them
+through the ``title_list`` template global.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import Response, abort, make_response, request
+from flask import Response, abort
 
 from hublet.articles import bp, popularity
-from hublet.extensions import limiter
 from hublet.htmx import is_partial_request
 from hublet.layout import render_page
+from hublet.models import Article
 
-# name in the URL -> (heading, how many, query)
-LISTS = {
-    "top-posts": ("Top Posts", 5, popularity.top_posts),
-    "featured": ("Featured Posts", 3, popularity.featured_articles),
-    "most-popular": ("Most Popular", 3, popularity.most_popular),
-}
 LIST_MAX_AGE = 60  # seconds a browser or proxy may reuse a list
 
-VIEWED_COOKIE = "hublet_viewed"
-VIEWED_COOKIE_MAX_IDS = 200
+
+@dataclass(frozen=True)
+class TitleList:
+    """A list of titles and dates: what it is called, how many it shows, where they come from."""
+
+    heading: str
+    size: int
+    query: Callable[[int], list[Article]]
+
+
+# name in the URL -> the list
+TITLE_LISTS = {
+    "top-posts": TitleList("Top Posts", 5, popularity.top_posts),
+    "featured": TitleList("Featured Posts", 3, popularity.featured_articles),
+    "most-popular": TitleList("Most Popular", 3, popularity.most_popular),
+}
+
+
+@bp.app_template_global("title_list")
+def title_list_named(name: str) -> TitleList:
+    """The list called ``name`` (its heading and size, for the slot that loads it)."""
+    return TITLE_LISTS[name]
 
 
 @bp.get("/lists/<name>")
 def title_list(name: str) -> Response:
     """One list: the bare ``<ul>`` for htmx, a page of its own for everyone else."""
-    if name not in LISTS:
+    if name not in TITLE_LISTS:
         abort(404)
-    heading, limit, query = LISTS[name]
+    shown = TITLE_LISTS[name]
     response = render_page(
         "articles/list_page.html",
         "articles/_title_list_block.html",
-        heading=heading,
-        items=query(limit),
+        heading=shown.heading,
+        items=shown.query(shown.size),
     )
     if is_partial_request():
         # The fragment carries no session data (no CSRF token), so shared caches may keep it.
         response.cache_control.public = True
         response.cache_control.max_age = LIST_MAX_AGE
     return response
-
-
-@bp.post("/article/<int:article_id>/view")
-@limiter.limit("30 per minute")
-def record_view(article_id: int) -> Response:
-    """The view beacon: counts one view per visitor, article and day; crawlers are ignored."""
-    response = make_response("", 204)
-    response.cache_control.no_store = True
-    if popularity.is_bot(request.headers.get("User-Agent")):
-        return response
-    day = popularity.today()
-    stamp, viewed = _read_viewed(request.cookies.get(VIEWED_COOKIE, ""), day.strftime("%Y%m%d"))
-    if article_id in viewed:
-        return response
-    if popularity.visible_article_id(article_id) is None:
-        abort(404)
-    popularity.record_view(article_id, day)
-    viewed = [*viewed, article_id][-VIEWED_COOKIE_MAX_IDS:]
-    response.set_cookie(
-        VIEWED_COOKIE,
-        stamp + ":" + ".".join(str(i) for i in viewed),
-        expires=datetime.combine(day + timedelta(days=1), time()),
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
-    return response
-
-
-def _read_viewed(raw: str, stamp: str) -> tuple[str, list[int]]:
-    """The article ids in the cookie if it was written today; yesterday's list starts over."""
-    day, _, ids = raw.partition(":")
-    if day != stamp:
-        return stamp, []
-    return stamp, [int(part) for part in ids.split(".") if part.isdigit() and len(part) < 12]
