@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from hublet.comments import display
 from hublet.extensions import db
 from hublet.models import Comment
 
@@ -20,24 +20,8 @@ MAX_DEPTH = 4
 TOP_LIST_ID = "comment-list"
 #: Statuses a reader sees on their own comments, as "awaiting moderation".
 OWN_HELD_STATUSES = ("pending", "spam")
-AVATAR_COLORS = 8
 #: Ids are 32-bit integers; a larger number from a request is no id at all.
 MAX_ID = 2**31 - 1
-
-
-def initials(name: str) -> str:
-    """Up to two letters for an avatar: first and last word's first letters."""
-    words = [w for w in name.split() if w[:1].isalnum()]
-    if not words:
-        return "?"
-    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-    return letters.upper()
-
-
-def avatar_color(name: str) -> int:
-    """A stable color number (0-7) for a name, so a commenter keeps their color."""
-    digest = hashlib.blake2s(name.strip().lower().encode("utf-8"), digest_size=2).digest()
-    return int.from_bytes(digest, "big") % AVATAR_COLORS
 
 
 @dataclass
@@ -59,11 +43,11 @@ class ThreadNode:
 
     @property
     def initials(self) -> str:
-        return initials(self.comment.author_name)
+        return display.initials(self.comment.author_name)
 
     @property
     def avatar_class(self) -> str:
-        return f"avatar-{avatar_color(self.comment.author_name)}"
+        return display.avatar_class(self.comment.author_name)
 
 
 @dataclass
