@@ -50,7 +50,6 @@ class DefaultConfig:
     ARTICLES_PER_PAGE = 10
     # Comment threads are cut into pages of this many top-level comments (with their replies).
     COMMENTS_PER_PAGE = 50
-    WORDS_PER_MINUTE = 200
 
     # A pooled connection the database dropped (restart, failover) is replaced, not used.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

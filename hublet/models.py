@@ -34,6 +34,8 @@ from hublet.timeutil import utcnow
 
 ARTICLE_STATUSES = ("draft", "published")
 COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
+#: The reading speed behind an article's "N Mins Read".
+WORDS_PER_MINUTE = 200
 
 
 class Category(db.Model):
@@ -135,8 +137,8 @@ class Article(db.Model):
 
     @property
     def reading_minutes(self) -> int:
-        """About 200 words a minute, at least one minute."""
-        return max(1, math.ceil((self.word_count or 0) / 200))
+        """About ``WORDS_PER_MINUTE`` words a minute, at least one minute."""
+        return max(1, math.ceil((self.word_count or 0) / WORDS_PER_MINUTE))
 
     @property
     def was_updated(self) -> bool:
