@@ -128,9 +128,12 @@ CASES = [
 
 
 def _settle(page: Page) -> None:
-    """Wait until no transition is still running (the drawer slides in)."""
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000
+    """Wait until every running transition (the drawer slides in) has finished."""
+    # A promise awaited through evaluate, not wait_for_function: its polling needs eval, which
+    # the page's CSP forbids.
+    page.evaluate(
+        """() => Promise.race([Promise.all(document.getAnimations().map(a => a.finished)),
+                               new Promise(done => setTimeout(done, 3000))])"""
     )
 
 
