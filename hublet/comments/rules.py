@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -109,7 +110,7 @@ def get_settings() -> CommentSettings:
         KEY_CLOSE_AFTER_DAYS: ("close_after_days", _optional_int),
         KEY_FLOOD_SECONDS: ("flood_seconds", lambda v: max(0, int(v))),
     }
-    changes = {}
+    changes: dict[str, Any] = {}
     for key, (field, read) in readers.items():
         if key in rows:
             try:
@@ -153,7 +154,7 @@ def settings_from_form(values: Mapping[str, str]) -> tuple[CommentSettings, dict
     """
     current = get_settings()
     errors: dict[str, str] = {}
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if "first_time_hold" in values:
         changes["first_time_hold"] = str(values["first_time_hold"]).strip().lower() in (
             "1", "y", "yes", "on", "true",

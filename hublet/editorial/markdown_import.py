@@ -145,7 +145,7 @@ def _check(fields: dict, lines: dict[str, int], path: Path) -> dict:
     return out
 
 
-def _datetime(value: object, fail: Callable[[str, str], FrontMatterError], key: str):  # type: ignore[no-untyped-def]
+def _datetime(value: object, fail: Callable[[str, str], FrontMatterError], key: str):
     """YAML dates and datetimes, or ISO text; aware times become naive UTC."""
     if value is None or value == "":
         return None
@@ -216,7 +216,7 @@ def _store(parsed: MarkdownArticle, report: ImportReport) -> None:
         select(Article).options(selectinload(Article.tags)).where(Article.slug == values["slug"])
     )
     created = article is None
-    if created:
+    if article is None:
         article = Article(slug=values["slug"], tags=[])
     now = utcnow().replace(microsecond=0)
     published = values["published"]

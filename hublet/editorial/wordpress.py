@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
+from typing import TypeVar
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
@@ -42,6 +43,7 @@ from hublet.timeutil import utcnow
 
 KINDS = ("categories", "tags", "authors", "articles", "pages", "comments", "featured images")
 BATCH = 100
+_T = TypeVar("_T")  # what one guarded import step reads: an element or an item
 
 _NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
@@ -301,7 +303,7 @@ class WordPressImporter:
             html_or_url = html_or_url.replace(prefix, self.media_url)
         return html_or_url
 
-    def _guarded(self, label: str, subject: object, handler: Callable[[object], None]) -> None:
+    def _guarded(self, label: str, subject: _T, handler: Callable[[_T], None]) -> None:
         """Run one item's import in a savepoint: a bad item is reported, the rest go on."""
         try:
             with db.session.begin_nested():
@@ -382,7 +384,7 @@ class WordPressImporter:
             height=int(size.group(2)) if size else None,
         )
 
-    def _existing(self, model, item: WxrItem, slug: str, *options):  # type: ignore[no-untyped-def]
+    def _existing(self, model, item: WxrItem, slug: str, *options):
         """The row this item imported before (by WordPress id), or a same-slug row that no
         WordPress post claims yet; raises when the slug belongs to another WordPress post."""
         found = select(model).options(*options)
@@ -450,7 +452,7 @@ class WordPressImporter:
     def _author_for(self, item: WxrItem) -> Author:
         login = item.get("dc:creator")
         if login in self.authors:
-            return db.session.get(Author, self.authors[login])
+            return db.session.get_one(Author, self.authors[login])
         author = ensure_author(login or "Staff", slugify(unquote(login), "staff"), self.report)
         self.authors[login] = author.id
         return author
@@ -520,9 +522,9 @@ class WordPressImporter:
         while waiting:
             ready = [entry for entry in waiting if not entry[1] or entry[1] in by_wp_id]
             if not ready:  # parents missing from the export: keep the replies, at the top
-                for wp_id, parent, _status, _values in waiting:
+                for wp_id, parent_wp_id, _status, _values in waiting:
                     self.report.warnings.append(
-                        f"comment {wp_id} on {item.label}: its parent {parent} is not in the "
+                        f"comment {wp_id} on {item.label}: its parent {parent_wp_id} is not in the "
                         "export; shown as a top-level comment"
                     )
                 ready = [(w, 0, s, v) for w, _p, s, v in waiting]
@@ -537,8 +539,8 @@ class WordPressImporter:
             waiting = [entry for entry in waiting if entry[0] not in done]
         recount_comments(article.id)
 
-    def _known_comments(self, wp_ids: list[int]) -> dict[int, Comment]:
-        known: dict[int, Comment] = {}
+    def _known_comments(self, wp_ids: list[int]) -> dict[int | None, Comment]:
+        known: dict[int | None, Comment] = {}
         for start in range(0, len(wp_ids), 500):
             chunk = wp_ids[start : start + 500]
             for comment in db.session.scalars(
@@ -557,7 +559,7 @@ class WordPressImporter:
         values: dict[str, str],
     ) -> Comment:
         created = comment is None
-        if created:
+        if comment is None:
             comment = Comment(wp_comment_id=wp_id)
             db.session.add(comment)
         comment.article_id = article.id

@@ -17,8 +17,9 @@ import secrets
 import time
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, g, make_response, redirect, request, session, url_for
+from flask import current_app, g, make_response, redirect, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.extensions import db
 from hublet.htmx import is_htmx_request

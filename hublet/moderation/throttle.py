@@ -26,7 +26,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from flask import current_app
 from limits import RateLimitItem, parse
@@ -63,7 +63,7 @@ class Verdict:
 
 
 def _make_limiter(uri: str) -> RateLimiter:
-    storage: Storage = storage_from_string(uri)
+    storage = cast(Storage, storage_from_string(uri))  # a synchronous storage for this URI
     try:
         return MovingWindowRateLimiter(storage)
     except NotImplementedError:  # storages without a moving window
@@ -271,7 +271,7 @@ def record_successful_login(ip: str, username: str, device: str | None = None) -
     _with_storage(clear)
 
 
-def _args(limit: tuple[RateLimitItem, tuple[str, ...]]) -> tuple:  # type: ignore[type-arg]
+def _args(limit: tuple[RateLimitItem, tuple[str, ...]]) -> tuple:
     item, key = limit
     return (item, *key)
 
