@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=30)
 
     _print_table(results, rss, cold_start, seed_seconds, args)
-    # Search's own targets are in-process latencies over 200 queries (issue 5).
+    # Search is measured in-process too: its targets are latencies over 200 queries.
     print("\nSearch, in-process:", flush=True)
     subprocess.run(
         [str(ROOT / ".venv/bin/python"), "-m", "bench.search", "--articles",

@@ -1,11 +1,11 @@
-"""One sanitizing gate for every writer (issue 12, part 3).
+"""One sanitizing gate for every writer.
 
 The same hostile record (a meta refresh, a phishing form, a script, an ``onerror`` picture, a
 ``javascript:`` link, an htmx attribute, a style) goes through every path that stores HTML or
 URLs: the comment form and service, the contact form, the WordPress and Markdown importers,
 the JSONL restore (Core inserts), the demo seed and a plain ORM write (any future editor).
-Each test checks what the database holds and what the page shows. Before issue 12 the JSONL
-restore stored comment bodies and author URLs exactly as the file gave them.
+Each test checks what the database holds and what the page shows. The JSONL restore once
+skipped the gate and stored comment bodies and author URLs exactly as the file gave them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Limits on failed logins that an attacker cannot turn against the moderators (issue 12).
+"""Limits on failed logins that an attacker cannot turn against the moderators.
 
 Only failures count, and a refused attempt is answered before the password is checked:
 

@@ -1,4 +1,4 @@
-"""First-time hold: only the name and e-mail together of an approved commenter skip it (issue 12).
+"""First-time hold: only the name and e-mail together of an approved commenter skip it.
 
 The attack: a regular's e-mail address is easy to learn (a byline, a newsletter); anyone who
 posts with it used to skip moderation under any name.

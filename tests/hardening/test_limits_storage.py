@@ -1,4 +1,4 @@
-"""The rate-limit and login counters can live apart from the cache (issue 12, part 5).
+"""The rate-limit and login counters can live apart from the cache.
 
 A cache may evict (allkeys-lru); counters must not: a flood of distinct pages would otherwise
 push them out and reset every limit. ``LIMITS_REDIS_URL`` names a Redis of their own.

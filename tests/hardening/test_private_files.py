@@ -1,4 +1,4 @@
-"""Files that hold readers' data are readable by the site's user only (issue 12, part 5).
+"""Files that hold readers' data are readable by the site's user only.
 
 Readers' e-mail and IP addresses sit in the database, its exports and its backups; with the
 usual umask (022) they used to be created 0644, readable by every account on the host.

@@ -317,8 +317,8 @@ def test_five_failures_a_minute_per_ip_then_429_with_retry_after(client, site):
 
 
 def test_failures_for_one_username_are_limited_across_addresses(client, site, monkeypatch):
-    # Issue 12 changed what this asserts: 20 failures from other addresses used to lock the
-    # moderator out from anywhere for up to an hour; now a new browser only waits a little.
+    # 20 failures from other addresses used to lock the moderator out from anywhere for up to
+    # an hour, which let anyone lock them out; now a new browser only waits a little.
     for n in range(20):
         client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n + 1}"
         assert log_in(client, "mod", "wrong password!").status_code == 422

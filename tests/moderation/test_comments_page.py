@@ -62,7 +62,7 @@ def test_a_row_shows_everything_a_moderator_needs(app, moderator_client):
 
 
 def test_a_website_that_is_not_http_is_shown_as_text(app, moderator_client):
-    # Every writer now stores "" for such an address (issue 12); a row stored before the
+    # Every writer stores "" for such an address (the sanitizing gate); a row stored before the
     # sanitizing gate is written here with Core, past the gate, and is still shown as text.
     from sqlalchemy import update
 

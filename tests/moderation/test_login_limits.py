@@ -1,7 +1,7 @@
-"""Login limits an attacker cannot turn against the moderators (issue 12, part 4).
+"""Login limits an attacker cannot turn against the moderators.
 
 The attack: anyone who guesses the username ``mod`` sends 20+ wrong passwords from addresses of
-their own. Before issue 12 that locked the moderator out from anywhere for an hour.
+their own. A plain per-username limit locked the moderator out from anywhere for an hour.
 """
 
 from __future__ import annotations
