@@ -89,6 +89,16 @@ article_tag = Table(
     Index("ix_article_tag_tag_id_article_id", "tag_id", "article_id"),
 )
 
+# An article's other categories, besides its primary ``Article.category_id`` (a WordPress post
+# filed under several): its archive lists it in each. Read by the category archive only.
+article_category = Table(
+    "article_category",
+    db.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("category.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_article_category_category_id_article_id", "category_id", "article_id"),
+)
+
 
 class Article(db.Model):
     """A story. Readers see it only when published and its published_at has come."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from hublet.extensions import db
-from hublet.models import Article, Author, Category, Tag, article_tag
+from hublet.models import Article, Author, Category, Tag, article_category, article_tag
 from hublet.paging import Cursor, Page, keyset_page, numbered_page, older_than
 from hublet.timeutil import utcnow
 
@@ -60,9 +60,18 @@ def latest_articles(
 def category_articles(
     category: Category, page: int, per_page: int, before: Cursor | None = None
 ) -> Page[Article]:
-    """A category archive."""
-    condition = and_(is_visible(), Article.category_id == category.id)
-    return _page_of(condition, page, per_page, before)
+    """A category archive: its articles, and those filed here as well (``article_category``).
+
+    The OR costs the category's own index (the planner walks the site-wide listing instead),
+    so it is asked only when some article is filed here as well: one indexed lookup.
+    """
+    in_category = Article.category_id == category.id
+    also_here = select(article_category.c.article_id).where(
+        article_category.c.category_id == category.id
+    )
+    if db.session.scalar(select(also_here.exists())):
+        in_category = or_(in_category, Article.id.in_(also_here))
+    return _page_of(and_(is_visible(), in_category), page, per_page, before)
 
 
 def author_articles(
