@@ -25,9 +25,10 @@ from bleach.linkifier import Linker
 # Article bodies come from editors and importers: richer markup, still nothing executable.
 ARTICLE_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
-        "h2", "h3", "h4", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
-        "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+        "a", "abbr", "audio", "b", "blockquote", "br", "cite", "code", "em", "figcaption",
+        "figure", "h2", "h3", "h4", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
+        "source", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr",
+        "u", "ul", "video",
     }
 )  # fmt: skip
 ARTICLE_ATTRIBUTES = {
@@ -38,6 +39,10 @@ ARTICLE_ATTRIBUTES = {
     "th": ["colspan", "rowspan", "scope"],
     "span": ["class"],
     "figure": ["class"],
+    # Imported WordPress media (issue 13): players for files on this site or the web.
+    "audio": ["src", "controls", "preload"],
+    "video": ["src", "controls", "preload", "poster", "width", "height"],
+    "source": ["src", "type"],
 }
 ARTICLE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -111,13 +116,15 @@ def _link_attribute(allowed: frozenset[str]) -> Callable[[str, str, str], bool]:
     return allow
 
 
-def _image_attribute(allowed: frozenset[str]) -> Callable[[str, str, str], bool]:
-    """An attribute filter for ``img``: ``src`` keeps web and site addresses only."""
+def _image_attribute(
+    allowed: frozenset[str], addresses: frozenset[str] = frozenset({"src"})
+) -> Callable[[str, str, str], bool]:
+    """An attribute filter for ``img`` (and media): addresses keep web and site URLs only."""
 
     def allow(_tag: str, name: str, value: str) -> bool:
-        if name != "src":
+        if name not in addresses:
             return name in allowed
-        return bool(clean_url(value))
+        return name in allowed and bool(clean_url(value))
 
     return allow
 
@@ -126,6 +133,9 @@ _ARTICLE_ATTRIBUTE_FILTERS: dict[str, Any] = {
     **ARTICLE_ATTRIBUTES,
     "a": _link_attribute(frozenset(ARTICLE_ATTRIBUTES["a"])),
     "img": _image_attribute(frozenset(ARTICLE_ATTRIBUTES["img"])),
+    "audio": _image_attribute(frozenset(ARTICLE_ATTRIBUTES["audio"])),
+    "video": _image_attribute(frozenset(ARTICLE_ATTRIBUTES["video"]), frozenset({"src", "poster"})),
+    "source": _image_attribute(frozenset(ARTICLE_ATTRIBUTES["source"])),
 }
 
 
