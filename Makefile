@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages the tests and the benchmark need; installed only when missing. Java runs the
-# HTML validator; npm fetches it.
+# HTML validator; npm fetches it; nginx is the edge in tests/test_edge.py and `make bench --edge`
+# (run as a plain child process there: the system service is not needed).
 system-deps:
-	@if [ ! -x $(CHROMIUM) ] || ! command -v wrk >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk nginx >/dev/null; \
 	fi
 	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
