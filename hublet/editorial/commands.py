@@ -55,7 +55,7 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
 
 
 @click.command("import-wordpress")
-@click.argument("export_file", metavar="EXPORT.xml")
+@click.argument("export_files", metavar="EXPORT.xml...", nargs=-1, required=True)
 @click.option(
     "--media-url",
     metavar="URL",
@@ -65,23 +65,28 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
     "site's addresses. The Content-Security-Policy shows images from this site only.",
 )
 @clear_errors
-def import_wordpress_command(export_file: str, media_url: str | None) -> None:
-    """Import a WordPress export (WXR): posts, pages, categories, tags, authors, comments.
+def import_wordpress_command(export_files: tuple[str, ...], media_url: str | None) -> None:
+    """Import a WordPress export (WXR 1.0 to 1.2, self-hosted or WordPress.com): posts, pages,
+    categories, tags, authors, comments. Several files are one export (posts in one, their
+    attachments in another).
 
     Posts keep their WordPress slugs and ids (old /?p=ID links redirect to them); drafts stay
-    drafts and scheduled posts appear when their time comes. Bodies are sanitized. Running it
-    again updates what it imported before and never duplicates. Only a post's first category
-    is kept (a Hublet article has one); pingbacks, revisions and menu items are skipped.
+    drafts and scheduled posts appear when their time comes; sticky posts become featured;
+    password-protected and private posts are imported as drafts. A post in several categories
+    keeps its primary one (Yoast's, else the first) and is listed in the others' archives too.
+    Bodies are sanitized. Running it again updates what it imported before and never
+    duplicates. Pingbacks, trackbacks, revisions and menu items are skipped and listed.
     """
     from hublet.editorial.wordpress import KINDS, import_wordpress
 
-    if not os.path.isfile(export_file):
-        raise EditorialError(f"No such file: {export_file}")
-    size = os.path.getsize(export_file)
+    for export_file in export_files:
+        if not os.path.isfile(export_file):
+            raise EditorialError(f"No such file: {export_file}")
+    size = sum(os.path.getsize(export_file) for export_file in export_files)
     try:
         with click.progressbar(length=size, label="Reading the export") as bar:
             report = import_wordpress(
-                export_file, progress=_byte_progress(bar), media_url=_media_url(media_url)
+                list(export_files), progress=_byte_progress(bar), media_url=_media_url(media_url)
             )
     except EditorialError as error:
         partial = getattr(error, "report", None)

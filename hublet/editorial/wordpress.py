@@ -1,4 +1,10 @@
-"""Import a WordPress eXtended RSS (WXR) export, streaming: one ``<item>`` in memory at a time.
+"""Import WordPress eXtended RSS (WXR) exports, streaming: one ``<item>`` in memory at a time.
+
+Every WXR version WordPress has written (1.0 to 1.2) is read, with its namespaces under http
+or https and with or without the trailing slash (WordPress.com writes
+``https://wordpress.org/export/1.2/``), a byte-order mark or blank lines before the XML
+declaration, CDATA or escaped text, and any optional element missing. Several files make one
+import: a featured picture in the attachments file finds its post in the posts file.
 
 The file is read with ``defusedxml``'s ``iterparse``, which refuses DTDs and entity
 declarations (a "billion laughs" file stops at once), and every element is dropped from the
@@ -14,17 +20,19 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from html import unescape
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -36,7 +44,7 @@ from hublet.editorial.errors import EditorialError
 from hublet.editorial.report import ImportReport
 from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
 from hublet.extensions import db
-from hublet.models import Article, Author, Category, Comment, Page, Tag
+from hublet.models import Article, Author, Category, Comment, Page, Tag, article_category
 from hublet.sanitize import clean_article_html, clean_comment_html, clean_web_url, html_to_text
 from hublet.text import make_excerpt, slugify
 from hublet.timeutil import utcnow
@@ -45,11 +53,19 @@ KINDS = ("categories", "tags", "authors", "articles", "pages", "comments", "feat
 BATCH = 100
 _T = TypeVar("_T")  # what one guarded import step reads: an element or an item
 
+# Namespaces by their address without the scheme and the trailing slash: exports write both.
 _NAMESPACES = {
-    "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://purl.org/dc/elements/1.1/": "dc",
-    "http://wellformedweb.org/CommentAPI/": "wfw",
+    "purl.org/rss/1.0/modules/content": "content",
+    "purl.org/dc/elements/1.1": "dc",
+    "wellformedweb.org/CommentAPI": "wfw",
 }
+_WXR_NAMESPACE = re.compile(r"(?:www\.)?wordpress\.org/export/\d+\.\d+(/excerpt)?", re.I)
+# Where WordPress cuts the teaser ("Read more") or splits a post into pages: markers, not text.
+_MORE = re.compile(r"<!--\s*more\b.*?-->", re.I | re.S)
+_OTHER_MARKERS = re.compile(r"<!--\s*(?:noteaser|nextpage)\s*-->", re.I)
+# The primary category SEO plugins record, as a term id: Yoast, then Rank Math.
+_PRIMARY_CATEGORY_KEYS = ("_yoast_wpseo_primary_category", "rank_math_primary_category")
+_FEEDBACK_KINDS = ("pingback", "trackback")
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 _SKIPPED_STATUS = {
     "trash": "in WordPress's trash",
@@ -63,14 +79,26 @@ _SIZE = re.compile(r's:5:"width";i:(\d+);s:6:"height";i:(\d+);')
 _NO_DATE = "0000-00-00 00:00:00"
 
 
+@lru_cache(maxsize=512)
 def _name(tag: str) -> str:
-    """'{http://wordpress.org/export/1.2/}post_id' -> 'wp:post_id' (any WXR version)."""
+    """'{https://wordpress.org/export/1.2/}post_id' -> 'wp:post_id' (any WXR version, http or
+    https, trailing slash or not)."""
     if not tag.startswith("{"):
         return tag
     uri, local = tag[1:].split("}", 1)
-    if uri.startswith("http://wordpress.org/export/"):
-        return ("excerpt:" if uri.rstrip("/").endswith("/excerpt") else "wp:") + local
-    return f"{_NAMESPACES.get(uri, uri)}:{local}"
+    bare = uri.split("://", 1)[-1].rstrip("/")
+    wxr = _WXR_NAMESPACE.fullmatch(bare)
+    if wxr:
+        return ("excerpt:" if wxr.group(1) else "wp:") + local
+    return f"{_NAMESPACES.get(bare, uri)}:{local}"
+
+
+def _xml_start(handle: BinaryIO) -> int:
+    """Where the XML begins: after a byte-order mark and the blank lines a theme or plugin
+    printed before the declaration (expat refuses a declaration that is not first)."""
+    head = handle.read(4096)
+    start = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    return start if head[start : start + 1] == b"<" else 0
 
 
 def read_wxr(
@@ -82,6 +110,7 @@ def read_wxr(
     depth = 0
     channel: Element | None = None
     with open(path, "rb") as handle:
+        handle.seek(_xml_start(handle))
         try:
             for event, element in iterparse(
                 handle, events=("start", "end"), forbid_dtd=True, forbid_entities=True
@@ -206,41 +235,65 @@ class Picture:
     height: int | None
 
 
+def _teaser_and_body(raw: str) -> tuple[str, str]:
+    """The text before ``<!--more-->`` (empty when there is none) and the body without the
+    markers: WordPress shows the teaser on its front page, the whole post on its own page."""
+    found = _MORE.search(raw)
+    teaser = raw[: found.start()] if found else ""
+    return teaser, _OTHER_MARKERS.sub("", _MORE.sub("", raw))
+
+
 class WordPressImporter:
-    """Maps a WXR file onto Hublet's rows; ``run`` does the whole file."""
+    """Maps WXR files onto Hublet's rows; ``run`` reads them all, in order, as one export."""
 
     def __init__(
         self,
-        path: str,
+        paths: str | list[str],
         progress: Callable[[int], None] | None = None,
         media_url: str | None = None,
+        render_body: Callable[[str], str] | None = None,
     ) -> None:
-        self.path = path
+        self.paths = [paths] if isinstance(paths, str) else list(paths)
         self.progress = progress
         self.media_url = media_url
+        # Raw post content -> the HTML a reader of the old site saw (sanitized afterwards).
+        self.render_body = render_body or autop
         self.upload_prefixes: list[str] = []  # the old site's uploads folder, as linked
         self.report = ImportReport()
         self.authors: dict[str, int] = {}  # WordPress login -> Author.id
+        self.category_slugs: dict[int, str] = {}  # WordPress term id -> category slug
         self.pictures: dict[int, Picture] = {}  # attachment post id -> picture
         self.waiting_for_picture: dict[int, int] = {}  # post id -> attachment post id
+        self.post_formats: Counter[str] = Counter()
+        self.feedback: Counter[str] = Counter()  # pingbacks and trackbacks skipped
         self.saw_wxr = False
 
     def run(self) -> ImportReport:
-        """Import everything, committing every ``BATCH`` items; signals the search index."""
+        """Import every file, committing every ``BATCH`` items; signals the search index."""
         pending = 0
+        read_before = 0  # bytes of the files before this one, for one progress bar
         with writing():
             try:
-                for name, element in read_wxr(self.path, self.progress):
-                    self._dispatch(name, element)
-                    pending += 1
-                    if pending >= BATCH:
-                        db.session.commit()
-                        pending = 0
-                if not self.saw_wxr:
-                    raise EditorialError(
-                        f"{self.path} is not a WordPress export: it has no <wp:wxr_version>."
-                    )
+                for path in self.paths:
+                    self.saw_wxr = False
+
+                    def moved(position: int, base: int = read_before) -> None:
+                        if self.progress:
+                            self.progress(base + position)
+
+                    for name, element in read_wxr(path, moved):
+                        self._dispatch(name, element)
+                        pending += 1
+                        if pending >= BATCH:
+                            db.session.commit()
+                            pending = 0
+                    if not self.saw_wxr:
+                        raise EditorialError(
+                            f"{path} is not a WordPress export: it has no <wp:wxr_version>."
+                        )
+                    read_before += os.path.getsize(path)
                 self._attach_late_pictures()
+                self._summarize()
                 db.session.commit()
             except EditorialError as error:
                 # A broken file stops the reading; the whole items before the break stay
@@ -257,6 +310,17 @@ class WordPressImporter:
         return self.report
 
     # -- channel children ------------------------------------------------------------------
+
+    def _summarize(self) -> None:
+        """One line each for what was left out of every post alike."""
+        if self.feedback:
+            counts = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(self.feedback.items()))
+            self.report.warnings.append(f"skipped {counts}: Hublet keeps reader comments only")
+        if self.post_formats:
+            counts = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.post_formats.items()))
+            self.report.warnings.append(
+                f"post formats ({counts}) are not kept: Hublet shows every article alike"
+            )
 
     def _dispatch(self, name: str, element: Element) -> None:
         if name == "wp:wxr_version":
@@ -332,6 +396,9 @@ class WordPressImporter:
         name = unescape(values.get("wp:cat_name", ""))
         slug = unquote(values.get("wp:category_nicename", "")) or slugify(name, "category")
         description = values.get("wp:category_description", "")
+        term_id = _int(values.get("wp:term_id"))
+        if term_id:
+            self.category_slugs[term_id] = slug
         category = db.session.scalar(select(Category).where(Category.slug == slug))
         if category is None:
             ensure_category(name or slug, slug, self.report, description=description)
@@ -407,22 +474,32 @@ class WordPressImporter:
         article = self._existing(Article, item, slug, selectinload(Article.tags))
         # Everything the article refers to exists before the article joins the session.
         author_id = self._author_for(item).id
-        category_id = self._category_for(item).id
+        primary, *elsewhere = self._categories_for(item)
         tags = [
             ensure_tag(html_to_text(name) or nicename, nicename or None, self.report)
             for domain, nicename, name in item.terms
-            if domain == "post_tag"
+            if domain in ("post_tag", "tag")  # "tag" in WXR 1.0
         ]
+        for domain, nicename, _name_text in item.terms:
+            if domain == "post_format":
+                self.post_formats[nicename.removeprefix("post-format-")] += 1
         created = article is None
         if created:
             article = Article(wp_post_id=item.wp_id, is_featured=False, is_hot=False, tags=[])
         title = html_to_text(item.get("title")) or slug
-        body = self.media(autop(item.get("content:encoded")))
+        teaser, raw_body = _teaser_and_body(item.get("content:encoded"))
+        body = self.media(self.render_body(raw_body))
         published = _date(item.get("wp:post_date_gmt"), item.get("wp:post_date"))
         modified = _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified"))
         is_public = status in ("publish", "future")
         if status == "private":
             self.report.warnings.append(f"{item.label} is private in WordPress: kept as a draft")
+        if item.get("wp:post_password"):
+            is_public = False
+            self.report.warnings.append(
+                f"{item.label} is password-protected in WordPress: imported as a draft, "
+                "never shown until an editor publishes it"
+            )
         if is_public and published is None:
             published = modified or utcnow()
 
@@ -430,8 +507,10 @@ class WordPressImporter:
         article.title = title[:300]
         article.slug = slug
         article.body_html = body
-        article.excerpt = html_to_text(item.get("excerpt:encoded")) or make_excerpt(
-            clean_article_html(body)
+        article.excerpt = (
+            html_to_text(item.get("excerpt:encoded"))
+            or make_excerpt(clean_article_html(self.render_body(teaser)), 120)
+            or make_excerpt(clean_article_html(body))
         )
         article.status = "published" if is_public else "draft"
         article.published_at = published if is_public else None
@@ -441,11 +520,12 @@ class WordPressImporter:
         if item.get("wp:is_sticky") == "1":
             article.is_featured = True
         article.author_id = author_id
-        article.category_id = category_id
+        article.category_id = primary.id
         article.tags = list({tag.id: tag for tag in tags}.values())
         self._featured_picture(article, item)
         db.session.add(article)
         db.session.flush()  # once: the search index follows every flush that touches it
+        self._file_elsewhere(article, elsewhere)
         self.report.count("articles", created)
         self._comments(article, item)
 
@@ -457,13 +537,46 @@ class WordPressImporter:
         self.authors[login] = author.id
         return author
 
-    def _category_for(self, item: WxrItem) -> Category:
-        for domain, nicename, name in item.terms:
-            if domain == "category":
-                return ensure_category(
-                    html_to_text(name) or nicename, nicename or None, self.report
-                )
-        return ensure_category("Uncategorized", "uncategorized", self.report)
+    def _categories_for(self, item: WxrItem) -> list[Category]:
+        """The post's categories, its primary one first: the one an SEO plugin marked
+        (Yoast, Rank Math), else the first listed; WordPress's default when it has none."""
+        terms = [(nicename, name) for domain, nicename, name in item.terms if domain == "category"]
+        if not terms:  # WXR 1.0 lists a post's categories without a domain as well
+            terms = [("", name) for domain, _nicename, name in item.terms if not domain]
+        found = {}
+        for nicename, name in terms:
+            category = ensure_category(
+                html_to_text(name) or nicename, nicename or None, self.report
+            )
+            found.setdefault(category.id, category)
+        categories = list(found.values())
+        if not categories:
+            return [ensure_category("Uncategorized", "uncategorized", self.report)]
+        marked = next(
+            (_int(item.meta[key]) for key in _PRIMARY_CATEGORY_KEYS if item.meta.get(key)), 0
+        )
+        slug = self.category_slugs.get(marked)
+        primary = next((c for c in categories if slug and c.slug == slug), None)
+        if primary is not None:
+            categories.remove(primary)
+            categories.insert(0, primary)
+        elif marked and len(categories) > 1:
+            self.report.warnings.append(
+                f"{item.label}: its primary category (term {marked}) is not among its "
+                f"categories in the export; the first one, {categories[0].slug}, is primary"
+            )
+        return categories
+
+    def _file_elsewhere(self, article: Article, categories: list[Category]) -> None:
+        """The post's other categories: their archives list it too (replaced on re-import)."""
+        db.session.execute(
+            delete(article_category).where(article_category.c.article_id == article.id)
+        )
+        if categories:
+            db.session.execute(
+                insert(article_category),
+                [{"article_id": article.id, "category_id": c.id} for c in categories],
+            )
 
     def _featured_picture(self, article: Article, item: WxrItem) -> None:
         picture_id = _int(item.meta.get("_thumbnail_id"))
@@ -509,6 +622,8 @@ class WordPressImporter:
             kind = (values.get("wp:comment_type") or "comment").strip()
             status = _COMMENT_STATUS.get((values.get("wp:comment_approved") or "").strip())
             if kind not in ("", "comment"):
+                if kind in _FEEDBACK_KINDS:
+                    self.feedback[kind] += 1
                 self.report.skip(label, f"a {kind} (Hublet keeps reader comments only)")
             elif not wp_id:
                 self.report.fail(label, "it has no wp:comment_id")
@@ -585,6 +700,9 @@ class WordPressImporter:
         if status != "publish":
             self.report.skip(item.label, f"a {status} page (Hublet pages are always public)")
             return
+        if item.get("wp:post_password"):
+            self.report.skip(item.label, "password-protected (Hublet pages are always public)")
+            return
         slug = self._slug(item, 140)
         page = self._existing(Page, item, slug)
         created = page is None
@@ -594,7 +712,8 @@ class WordPressImporter:
         page.wp_post_id = item.wp_id
         page.title = (html_to_text(item.get("title")) or slug)[:200]
         page.slug = slug
-        page.body_html = clean_article_html(self.media(autop(item.get("content:encoded"))))
+        _teaser, raw_body = _teaser_and_body(item.get("content:encoded"))
+        page.body_html = clean_article_html(self.media(self.render_body(raw_body)))
         page.position = _int(item.get("wp:menu_order"))
         page.updated_at = (
             _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified")) or utcnow()
@@ -614,9 +733,9 @@ def _short(error: BaseException) -> str:
 
 
 def import_wordpress(
-    path: str,
+    paths: str | list[str],
     progress: Callable[[int], None] | None = None,
     media_url: str | None = None,
 ) -> ImportReport:
-    """Import the WXR file at ``path``; see :class:`WordPressImporter`."""
-    return WordPressImporter(path, progress, media_url).run()
+    """Import the WXR file(s) at ``paths`` as one export; see :class:`WordPressImporter`."""
+    return WordPressImporter(paths, progress, media_url).run()
