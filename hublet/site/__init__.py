@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from hublet.site import icons, routes  # noqa: E402,F401
+from hublet.site import icons, old_links, routes  # noqa: E402,F401

@@ -1,30 +1,93 @@
-"""Old WordPress addresses (``/?p=ID``, ``/?page_id=ID``) of imported stories and pages.
+"""Where old WordPress addresses of imported stories, pages and archives live now.
 
-The importer keeps each WordPress id; this read finds where that link lives now.
+The importer keeps each post's WordPress id, its slug (``post_name``), category and tag slugs
+(``nicename``) and author slugs made from the login; these reads find the Hublet address for
+an old permalink, or None when there is none a reader may see (a draft, a trashed post, a
+name never imported): then the old link stays a 404.
 """
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 from flask import url_for
 from sqlalchemy import select
 
 from hublet.articles.queries import is_visible
 from hublet.extensions import db
-from hublet.models import Article, Page
+from hublet.models import Article, Author, Category, Comment, Page, Tag
 from hublet.templating import page_url
+from hublet.text import slugify
+
+
+def _positive(raw: str | None) -> int | None:
+    try:
+        number = int(raw or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
 
 
 def wordpress_address(post_id: str | None, page_id: str | None = None) -> str | None:
     """Where an old ``/?p=ID`` (or ``/?page_id=ID``) link lives now, if a reader may see it."""
-    raw = post_id if post_id is not None else page_id
-    try:
-        wp_id = int(raw or "")
-    except ValueError:
-        return None
-    if wp_id <= 0:
+    wp_id = _positive(post_id if post_id is not None else page_id)
+    if wp_id is None:
         return None
     slug = db.session.scalar(select(Article.slug).where(Article.wp_post_id == wp_id, is_visible()))
     if slug is not None:
         return url_for("articles.article", slug=slug)
     page = db.session.scalar(select(Page).where(Page.wp_post_id == wp_id))
     return page_url(page) if page is not None else None
+
+
+def visible_article_address(slug: str) -> str | None:
+    """A ``/YYYY/MM/DD/slug/`` permalink: the story of that slug, when it is public."""
+    found = db.session.scalar(select(Article.slug).where(Article.slug == slug, is_visible()))
+    return url_for("articles.article", slug=found) if found is not None else None
+
+
+def post_name_address(slug: str) -> str | None:
+    """A ``/slug/`` permalink: a static page of that slug wins, else the public story."""
+    page = db.session.scalar(select(Page).where(Page.slug == slug))
+    if page is not None:
+        return page_url(page)
+    return visible_article_address(slug)
+
+
+_ARCHIVES: dict[str, tuple[type[Author] | type[Category] | type[Tag], str]] = {
+    "author": (Author, "articles.author"),
+    "category": (Category, "articles.category"),
+    "tag": (Tag, "articles.tag"),
+}
+
+
+def archive_address(kind: str, slug: str) -> str | None:
+    """``/category/slug/``, ``/tag/slug/`` or ``/author/login/``: the archive, if it exists."""
+    model, endpoint = _ARCHIVES[kind]
+    if kind == "author":
+        slug = slugify(unquote(slug), "author")  # as the importer names authors
+    found = db.session.scalar(select(model.slug).where(model.slug == slug))
+    return url_for(endpoint, slug=found) if found is not None else None
+
+
+def reply_anchor(address: str, replytocom: str | None) -> str:
+    """``?replytocom=ID`` (a WordPress comment's reply link) points at that comment here.
+
+    The reply form itself has no address of its own in Hublet; the comment does. A comment
+    that was not imported, is not approved or belongs to another story adds nothing.
+    """
+    wp_comment_id = _positive(replytocom)
+    story_prefix = url_for("articles.article", slug="-")[:-1]
+    if wp_comment_id is None or not address.startswith(story_prefix):
+        return address
+    slug = unquote(address[len(story_prefix) :])
+    comment_id = db.session.scalar(
+        select(Comment.id)
+        .join(Article, Article.id == Comment.article_id)
+        .where(
+            Comment.wp_comment_id == wp_comment_id,
+            Comment.status == "approved",
+            Article.slug == slug,
+        )
+    )
+    return f"{address}#comment-{comment_id}" if comment_id is not None else address

@@ -27,12 +27,10 @@ def home() -> Response:
 
 def _wordpress_redirect() -> Response:
     """Old WordPress links (``/?p=ID``, ``/?page_id=ID``) move for good to the imported story."""
+    from hublet.site.old_links import moved
     from hublet.site.redirects import wordpress_address
 
-    address = wordpress_address(request.args.get("p"), request.args.get("page_id"))
-    if address is None:
-        abort(404)
-    return redirect(address, code=301)
+    return moved(wordpress_address(request.args.get("p"), request.args.get("page_id")))
 
 
 @bp.route(f"/{CONTACT_PAGE_SLUG}", methods=["GET", "POST"])
