@@ -295,9 +295,3 @@ def _announce(username: str, ip: str, events: list[tuple[str, str]]) -> None:
             )
         )
     db.session.commit()
-
-
-def seconds_until_allowed(ip: str, username: str) -> int:
-    """0 when a login attempt from a browser without a device cookie may go ahead, else how
-    many seconds to wait (kept for callers that know no device)."""
-    return check_login(ip, username).wait
