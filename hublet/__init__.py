@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hublet.articles import bp as articles_bp
     from hublet.comments import bp as comments_bp
     from hublet.feeds import bp as feeds_bp
+    from hublet.media_files import bp as media_files_bp
     from hublet.moderation import bp as moderation_bp
     from hublet.search import bp as search_bp
     from hublet.site import bp as site_bp
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(media_files_bp)
     # Last: its "/<slug>" static-page route must not shadow the others.
     app.register_blueprint(site_bp)
 
