@@ -8,6 +8,7 @@ from flask import Response, abort, current_app, make_response, render_template
 
 from hublet.articles import queries as article_queries
 from hublet.feeds import bp, queries
+from hublet.feeds.content import feed_body, feed_picture, full_content_enabled
 from hublet.seo import absolute_url_for
 from hublet.timeutil import utcnow
 
@@ -51,6 +52,9 @@ def _feed(kind: str, category=None) -> Response:
         "rss_url": absolute_url_for(rss_endpoint, **args),
         "atom_url": absolute_url_for(atom_endpoint, **args),
         "rfc822": _rfc822,
+        "full_content": full_content_enabled(),
+        "feed_body": feed_body,
+        "feed_picture": feed_picture,
     }
     if kind == "rss":
         return _xml("feeds/rss.xml", "application/rss+xml", **context)
