@@ -187,6 +187,8 @@ class LiveServer:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(app)
+    # The site's address is the one the browser uses: share links and "Copy link" point there.
+    app.config["SITE_URL"] = server.url
     server.start()
     yield server
     server.stop()
