@@ -64,9 +64,11 @@ def test_old_permalinks_move_for_good(client, site, old: str, new: str) -> None:
     assert _moved(client, old) == new
 
 
-def test_replytocom_points_at_the_approved_comment_or_is_dropped(client, site) -> None:
-    anchor = f"#comment-{site['approved_comment_id']}"
+def test_replytocom_opens_the_reply_form_of_that_comment_or_is_dropped(client, site) -> None:
+    anchor = f"?replytocom={site['approved_comment_id']}#respond"
     assert _moved(client, "/?p=101&replytocom=501") == f"/article/harbour-reopens{anchor}"
+    page = client.get(f"/article/harbour-reopens{anchor}").get_data(as_text=True)
+    assert "Reply to Reader" in page  # the reply form opens under that comment
     assert _moved(client, "/2024/05/harbour-reopens/?replytocom=501").endswith(anchor)
     for reply in ("502", "999", "abc", "-1"):  # pending, unknown, nonsense: just the story
         assert _moved(client, f"/harbour-reopens/?replytocom={reply}") == (

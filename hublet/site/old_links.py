@@ -7,12 +7,14 @@ names nothing a reader may see stays a 404. The site's permalink structure only 
 slugs could be ambiguous; Hublet's article slugs are unique, so every structure WordPress
 offers (``/%year%/%monthnum%/%day%/%postname%/``, ``/%year%/%monthnum%/%postname%/``,
 ``/archives/%post_id%``, ``/%postname%/``) is answered by the slug or the id alone.
-``?replytocom=ID`` (a WordPress reply link) is dropped, pointing at the comment when known.
+``?replytocom=ID`` (a WordPress Reply link) is kept in Hublet's comment ids when the comment
+came over, and dropped otherwise.
 """
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
+from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.site import bp, redirects
 
@@ -23,7 +25,7 @@ def moved(address: str | None) -> Response:
     """A permanent redirect to ``address``, or 404 when there is nothing to go to."""
     if address is None:
         abort(404)
-    return redirect(redirects.reply_anchor(address, request.args.get("replytocom")), code=301)
+    return redirect(redirects.reply_link(address, request.args.get("replytocom")), code=301)
 
 
 @bp.get("/archives/<int:post_id>", strict_slashes=False)

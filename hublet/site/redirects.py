@@ -70,11 +70,12 @@ def archive_address(kind: str, slug: str) -> str | None:
     return url_for(endpoint, slug=found) if found is not None else None
 
 
-def reply_anchor(address: str, replytocom: str | None) -> str:
-    """``?replytocom=ID`` (a WordPress comment's reply link) points at that comment here.
+def reply_link(address: str, replytocom: str | None) -> str:
+    """``?replytocom=ID`` (WordPress's Reply link) kept, in Hublet's own comment ids.
 
-    The reply form itself has no address of its own in Hublet; the comment does. A comment
-    that was not imported, is not approved or belongs to another story adds nothing.
+    Hublet's story pages take the same ``?replytocom=`` (the Reply link without JavaScript),
+    so an old reply link opens the reply form under that comment. A comment that was not
+    imported, is not approved or belongs to another story is dropped: just the story.
     """
     wp_comment_id = _positive(replytocom)
     story_prefix = url_for("articles.article", slug="-")[:-1]
@@ -90,4 +91,4 @@ def reply_anchor(address: str, replytocom: str | None) -> str:
             Article.slug == slug,
         )
     )
-    return f"{address}#comment-{comment_id}" if comment_id is not None else address
+    return f"{address}?replytocom={comment_id}#respond" if comment_id is not None else address
