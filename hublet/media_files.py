@@ -19,7 +19,8 @@ import re
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, redirect, send_from_directory
+from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 bp = Blueprint("media_files", __name__)
 
