@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hublet.articles.commands import COMMANDS as ARTICLE_COMMANDS
 from hublet.demo.commands import COMMANDS as DEMO_COMMANDS
 from hublet.editorial.commands import COMMANDS as EDITORIAL_COMMANDS
 from hublet.maintenance.commands import COMMANDS as MAINTENANCE_COMMANDS
@@ -14,6 +15,7 @@ from hublet.search.commands import reindex_command
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     for command in (
+        *ARTICLE_COMMANDS,
         *DEMO_COMMANDS,
         *MAINTENANCE_COMMANDS,
         reindex_command,

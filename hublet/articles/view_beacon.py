@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from flask import Response, abort, make_response, request
 
-from hublet.articles import bp, popularity
+from hublet.articles import bp, popularity, view_counter
 from hublet.extensions import limiter
 
 VIEWED_COOKIE = "hublet_viewed"
@@ -31,7 +31,7 @@ def record_view(article_id: int) -> Response:
         return response
     if popularity.visible_article_id(article_id) is None:
         abort(404)
-    popularity.record_view(article_id, day)
+    view_counter.count_view(article_id, day)
     viewed = [*viewed, article_id][-VIEWED_COOKIE_MAX_IDS:]
     response.set_cookie(
         VIEWED_COOKIE,
