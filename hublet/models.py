@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -26,11 +27,16 @@ from sqlalchemy import (
     event,
     inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column, relationship
 
 from hublet.extensions import db
 from hublet.sanitize import STORED_POLICIES, count_words
 from hublet.timeutil import utcnow
+
+if TYPE_CHECKING:  # db.Model is made from Base at run time; mypy reads Base's typing
+    from hublet.extensions import Base as Model
+else:
+    Model = db.Model
 
 ARTICLE_STATUSES = ("draft", "published")
 COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
@@ -38,7 +44,7 @@ COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
 WORDS_PER_MINUTE = 200
 
 
-class Category(db.Model):
+class Category(Model):
     """A section of the paper; the main menu lists them by position, some under "More"."""
 
     __tablename__ = "category"
@@ -54,7 +60,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Author(db.Model):
+class Author(Model):
     """A byline."""
 
     __tablename__ = "author"
@@ -68,7 +74,7 @@ class Author(db.Model):
         return f"<Author {self.slug}>"
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A keyword an article is filed under."""
 
     __tablename__ = "tag"
@@ -100,7 +106,7 @@ article_category = Table(
 )
 
 
-class Article(db.Model):
+class Article(Model):
     """A story. Readers see it only when published and its published_at has come."""
 
     __tablename__ = "article"
@@ -115,7 +121,7 @@ class Article(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     excerpt: Mapped[str] = mapped_column(Text, default="")
-    # Sanitized on save (hublet.articles.services.save_article); never raw editor input.
+    # Sanitized on every save (_through_the_gate below); never raw editor input.
     body_html: Mapped[str] = mapped_column(Text, default="")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -161,7 +167,7 @@ class Article(db.Model):
         return f"<Article {self.slug}>"
 
 
-class Page(db.Model):
+class Page(Model):
     """A static page (About Us, Contact Us, Privacy Policy, Terms & Conditions, Disclaimer)."""
 
     __tablename__ = "page"
@@ -176,7 +182,7 @@ class Page(db.Model):
     wp_post_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True, index=True)
 
 
-class ContactMessage(db.Model):
+class ContactMessage(Model):
     """A message a reader sent through the Contact Us form."""
 
     __tablename__ = "contact_message"
@@ -191,7 +197,7 @@ class ContactMessage(db.Model):
     handled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A reader's comment; only approved ones are public."""
 
     __tablename__ = "comment"
@@ -224,7 +230,7 @@ class Comment(db.Model):
     parent: Mapped[Comment | None] = relationship(remote_side=[id], lazy="raise")
 
 
-class ModerationSetting(db.Model):
+class ModerationSetting(Model):
     """One moderation setting (keyword lists, thresholds) a moderator can change."""
 
     __tablename__ = "moderation_setting"
@@ -233,7 +239,7 @@ class ModerationSetting(db.Model):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
-class Moderator(db.Model):
+class Moderator(Model):
     """Someone who may use the moderation page."""
 
     __tablename__ = "moderator"
@@ -248,7 +254,7 @@ class Moderator(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One moderator action: who did what to which item, when."""
 
     __tablename__ = "audit_entry"
@@ -265,7 +271,7 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class ArticleViewDay(db.Model):
+class ArticleViewDay(Model):
     """Views of one article on one day (UTC), counted once per visitor."""
 
     __tablename__ = "article_view_day"
@@ -280,7 +286,7 @@ class ArticleViewDay(db.Model):
     views: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ContentVersion(db.Model):
+class ContentVersion(Model):
     """One counter, bumped by every transaction that changes what readers see.
 
     Cached pages and data carry it in their keys (hublet.caching), so a write retires them all
@@ -297,7 +303,7 @@ def _through_the_gate(_mapper, _connection, row: Article | Page | Comment) -> No
     """Whoever saves a row (forms, seed, importers, CLI, an editor), its HTML and URL columns
     are stored sanitized (``hublet.sanitize.STORED_POLICIES``); an article's word count follows
     its body."""
-    state = inspect(row)
+    state: InstanceState[Any] = inspect(row)
     changed = set()
     for column, policy in STORED_POLICIES[row.__tablename__].items():
         if state.pending or getattr(state.attrs, column).history.has_changes():

@@ -543,7 +543,7 @@ class WordPressImporter:
         terms = [(nicename, name) for domain, nicename, name in item.terms if domain == "category"]
         if not terms:  # WXR 1.0 lists a post's categories without a domain as well
             terms = [("", name) for domain, _nicename, name in item.terms if not domain]
-        found = {}
+        found: dict[int, Category] = {}
         for nicename, name in terms:
             category = ensure_category(
                 html_to_text(name) or nicename, nicename or None, self.report

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from flask import (
-    Response,
     abort,
     flash,
     g,
@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.comments import rules
 from hublet.extensions import db
@@ -89,7 +90,7 @@ def login() -> Response:
     if request.method == "GET" and auth.current_moderator() is not None:
         return redirect(next_path or home, code=303)
     form = LoginForm()
-    context = {"form": form, "next_path": next_path, "error": None}
+    context: dict[str, Any] = {"form": form, "next_path": next_path, "error": None}
     if request.method == "GET":
         return page("moderation/login.html", **context)
     if not form.validate_on_submit():
@@ -112,7 +113,7 @@ def login() -> Response:
             context["error"] = (
                 f"Too many failed logins. Please wait {_wait_words(verdict.wait)} and try again."
             )
-        response = page("moderation/login.html", status=429, **context)
+        response: Response = page("moderation/login.html", status=429, **context)
         response.headers["Retry-After"] = str(verdict.wait)
         return response
 
@@ -149,7 +150,7 @@ def comments() -> Response:
     filters = read_comment_filter(request.args)
     chunk = queries.comment_chunk(filters, requested_cursor("after", blank_is_start=True))
     article = queries.article_brief(filters.article_id) if filters.article_id else None
-    listing = {
+    listing: dict[str, Any] = {
         "status": filters.status,
         "article": filters.article_id,
         "q": filters.q or None,
@@ -195,7 +196,7 @@ def comment_action(comment_id: int, action: str) -> Response:
 def _tab_links_from(next_value: str | None) -> dict:
     """The listing the row came from, so that the refreshed tabs keep its filters."""
     path = auth.safe_next(next_value, "")
-    args = parse_qs(urlsplit(path).query) if path else {}
+    args: dict[str, list[Any]] = parse_qs(urlsplit(path).query) if path else {}
     return {
         "article": (args.get("article") or [None])[0],
         "q": (args.get("q") or [None])[0],

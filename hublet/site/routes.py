@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
+from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.articles import queries as article_queries
 from hublet.config import CONTACT_PAGE_SLUG
