@@ -231,3 +231,26 @@ def test_hostile_media_addresses_do_not_survive_the_sanitizer() -> None:
     )
     cleaned = clean_article_html(html(raw))
     assert "javascript" not in cleaned and "data:" not in cleaned and "onplay" not in cleaned
+
+
+def test_wpautop_keeps_inline_elements_and_manual_breaks_in_one_paragraph() -> None:
+    line = 'Name: <input type="text" name="n" /><br />Code: <input type="text" name="c" />'
+    assert wpautop(line).strip() == f"<p>{line}</p>"
+
+
+def test_wpautop_keeps_breaks_typed_inside_pre() -> None:
+    raw = "Code\n\n<pre>Line1<br />Line2<br>Line3\nLine 4</pre>\n\nAfter"
+    assert wpautop(raw).strip() == (
+        "<p>Code</p>\n<pre>Line1<br />Line2<br>Line3\nLine 4</pre>\n<p>After</p>"
+    )
+
+
+def test_wpautop_collapses_the_lines_between_video_sources() -> None:
+    raw = (
+        'One.\n\n<video controls="controls">\n\t<source type="video/mp4" src="x.mp4" />\n'
+        '\t<track kind="chapters" src="c.srt" />\n\t<a href="x.mp4">x.mp4</a>\n</video>\n\nTwo.'
+    )
+    assert wpautop(raw).strip() == (
+        '<p>One.</p>\n<p><video controls="controls"><source type="video/mp4" src="x.mp4" />'
+        '<track kind="chapters" src="c.srt" /><a href="x.mp4">x.mp4</a></video></p>\n<p>Two.</p>'
+    )
