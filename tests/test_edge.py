@@ -8,8 +8,10 @@ files nginx should serve. Skipped only when nginx is not installed (``make test`
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from deploy.nginx import Edge, free_port, nginx_binary, serve
-from tests.builders import make_article, make_moderator
+from tests.builders import make_article, make_comment, make_moderator
 from tests.conftest import TEST_SECRET
 from tests.test_scaleout import Browser
 
@@ -83,7 +85,8 @@ def site(app_config: dict, tmp_path: Path) -> Iterator[Site]:
     )  # fmt: skip
     try:
         _wait_for(f"http://127.0.0.1:{port}/robots.txt", gunicorn)
-        with serve(f"127.0.0.1:{port}", tmp_path / "nginx") as edge:
+        media = Path(app_config["INSTANCE_PATH"]) / "media"  # the app's own media folder
+        with serve(f"127.0.0.1:{port}", tmp_path / "nginx", media_root=media) as edge:
             yield Site(edge, log)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -116,6 +119,24 @@ def test_static_files_come_from_nginx_not_python(site):
     # No way out of the static folder.
     assert site.get("/static/../app.py")[0] in (400, 404)
     assert site.get("/static/..%2fapp.py")[0] in (400, 404)
+
+
+def test_media_files_come_from_nginx_and_only_stored_names(site, app_config):
+    folder = Path(app_config["INSTANCE_PATH"]) / "media"
+    folder.mkdir(exist_ok=True)
+    picture = b"\x89PNG\r\n\x1a\n" + b"pixels" * 100
+    name = hashlib.sha256(picture).hexdigest() + ".png"
+    (folder / name).write_bytes(picture)
+    (folder / "wp-uploads-index.json").write_text('{"2024/05/a.png": "x"}')
+    status, body, headers = site.get(f"/media/{name}")
+    assert (status, body) == (200, picture)
+    assert headers["Content-Type"] == "image/png"
+    assert "immutable" in headers["Cache-Control"]
+    assert not site.python_saw("/media/")
+    # The folder's other files are not for readers, nor is any other name.
+    for path in ("/media/wp-uploads-index.json", "/media/", f"/media/{name}.json",
+                 f"/media/../media/{name}x"):  # fmt: skip
+        assert site.get(path)[0] == 404, path
 
 
 def test_nginx_names_no_version_and_drops_unknown_hosts(site):
@@ -178,6 +199,54 @@ def test_a_moderators_pages_are_never_stored(site, ctx):
     _, html, headers = site.get("/")
     assert headers["X-Cache-Status"] != "HIT"
     assert b"/moderation/logout" not in html
+
+
+def freshness_bound(headers: http.client.HTTPMessage) -> float:
+    """How long nginx may keep this answer: the app's s-maxage or max-age, else the config's
+    5 s, plus one stale answer while a request fetches the new copy."""
+    control = headers.get("Cache-Control", "")
+    match = re.search(r"s-maxage=(\d+)", control) or re.search(r"max-age=(\d+)", control)
+    return (int(match.group(1)) if match else 5) + 2.0
+
+
+def shows_within(site: Site, path: str, text: bytes, seconds: float) -> bool:
+    """Whether an anonymous reader sees ``text`` on ``path`` within ``seconds`` (polled)."""
+    deadline = time.monotonic() + seconds
+    for _ in range(int(seconds / 0.25) + 1):
+        if text in site.get(path)[1]:
+            return True
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    return False
+
+
+def test_a_published_story_and_an_approved_comment_show_through_nginx_soon(site, ctx):
+    story = make_article("First story")
+    comment = make_comment(story, text="Held until approved", status="pending")
+    make_moderator("editor", "correct horse battery staple")
+    for _ in range(2):  # in nginx's cache, if the app lets it be kept
+        _, _, headers = site.get("/")
+        _, html, article_headers = site.get("/article/first-story")
+    assert b"Held until approved" not in html
+
+    make_article("Second story")
+    assert shows_within(site, "/", b"Second story", freshness_bound(headers))
+
+    moderator = Browser()
+    token = moderator.token(f"{site.url}/moderation/login")
+    status, _, _ = moderator.post(
+        f"{site.url}/moderation/login",
+        {"username": "editor", "password": "correct horse battery staple", "csrf_token": token},
+    )
+    assert status == 303, status
+    token = moderator.token(f"{site.url}/moderation/")
+    status, _, _ = moderator.post(
+        f"{site.url}/moderation/comments/{comment.id}/approve", {"csrf_token": token}
+    )
+    assert status in (200, 303), status
+    bound = freshness_bound(article_headers)
+    assert shows_within(site, "/article/first-story", b"Held until approved", bound)
 
 
 @pytest.mark.xfail(
