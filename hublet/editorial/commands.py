@@ -10,6 +10,7 @@ import functools
 import os
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -64,8 +65,19 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
     "featured images and links in bodies are pointed there. Without it they keep the old "
     "site's addresses. The Content-Security-Policy shows images from this site only.",
 )
+@click.option(
+    "--media-dir",
+    metavar="PATH",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, readable=True),
+    help="A copy of the old site's wp-content/uploads folder: every attachment and every "
+    "uploads address in a body is copied into this site's media folder (pictures checked by "
+    "their content) and pointed there. Missing or refused files are listed by name.",
+)
 @clear_errors
-def import_wordpress_command(export_files: tuple[str, ...], media_url: str | None) -> None:
+def import_wordpress_command(
+    export_files: tuple[str, ...], media_url: str | None, media_dir: str | None
+) -> None:
     """Import a WordPress export (WXR 1.0 to 1.2, self-hosted or WordPress.com): posts, pages,
     categories, tags, authors, comments. Several files are one export (posts in one, their
     attachments in another).
@@ -74,19 +86,28 @@ def import_wordpress_command(export_files: tuple[str, ...], media_url: str | Non
     drafts and scheduled posts appear when their time comes; sticky posts become featured;
     password-protected and private posts are imported as drafts. A post in several categories
     keeps its primary one (Yoast's, else the first) and is listed in the others' archives too.
-    Bodies are sanitized. Running it again updates what it imported before and never
-    duplicates. Pingbacks, trackbacks, revisions and menu items are skipped and listed.
+    Bodies are rendered as WordPress showed them (paragraphs, captions, galleries, embeds as
+    link cards; unknown shortcodes removed with their text kept, counted) and sanitized.
+    Running it again updates what it imported before and never duplicates. Pingbacks,
+    trackbacks, revisions and menu items are skipped and listed.
     """
     from hublet.editorial.wordpress import KINDS, import_wordpress
+    from hublet.editorial.wp_media import WordPressMedia
+    from hublet.media_files import media_folder
 
     for export_file in export_files:
         if not os.path.isfile(export_file):
             raise EditorialError(f"No such file: {export_file}")
     size = sum(os.path.getsize(export_file) for export_file in export_files)
+    media_url = _media_url(media_url)
+    media_files = WordPressMedia(Path(media_dir), media_folder()) if media_dir else None
     try:
         with click.progressbar(length=size, label="Reading the export") as bar:
             report = import_wordpress(
-                list(export_files), progress=_byte_progress(bar), media_url=_media_url(media_url)
+                list(export_files),
+                progress=_byte_progress(bar),
+                media_url=media_url,
+                media_files=media_files,
             )
     except EditorialError as error:
         partial = getattr(error, "report", None)

@@ -43,6 +43,8 @@ from hublet.database import writing
 from hublet.editorial.errors import EditorialError
 from hublet.editorial.report import ImportReport
 from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
+from hublet.editorial.wp_content import Attachment, render_wordpress_body
+from hublet.editorial.wp_media import WordPressMedia
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Comment, Page, Tag, article_category
 from hublet.sanitize import clean_article_html, clean_comment_html, clean_web_url, html_to_text
@@ -72,9 +74,6 @@ _SKIPPED_STATUS = {
     "auto-draft": "an empty auto-draft",
     "inherit": "a revision",
 }
-_BLOCK_START = re.compile(
-    r"^\s*<(?:p|h[1-6]|ul|ol|li|blockquote|figure|table|pre|div|hr|img|!--)[\s>/]", re.I
-)
 _SIZE = re.compile(r's:5:"width";i:(\d+);s:6:"height";i:(\d+);')
 _NO_DATE = "0000-00-00 00:00:00"
 
@@ -206,33 +205,8 @@ def _date(*candidates: str) -> datetime | None:
     return None
 
 
-def autop(text: str) -> str:
-    """WordPress stores paragraphs as blank lines and adds ``<p>`` when it shows them."""
-    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
-    html = []
-    for block in blocks:
-        if not block:
-            continue
-        if _BLOCK_START.match(block):
-            html.append(block)
-        else:
-            html.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(html)
-
-
 def _web_url(value: str, limit: int) -> str:
     return clean_web_url(value, limit)
-
-
-@dataclass
-class Picture:
-    """An attachment, remembered for posts that use it as their featured image."""
-
-    url: str
-    alt: str
-    caption: str
-    width: int | None
-    height: int | None
 
 
 def _teaser_and_body(raw: str) -> tuple[str, str]:
@@ -251,18 +225,21 @@ class WordPressImporter:
         paths: str | list[str],
         progress: Callable[[int], None] | None = None,
         media_url: str | None = None,
-        render_body: Callable[[str], str] | None = None,
+        media_files: WordPressMedia | None = None,
     ) -> None:
         self.paths = [paths] if isinstance(paths, str) else list(paths)
         self.progress = progress
         self.media_url = media_url
-        # Raw post content -> the HTML a reader of the old site saw (sanitized afterwards).
-        self.render_body = render_body or autop
+        self.media_files = media_files  # --media-dir: uploads copied in, addresses made local
         self.upload_prefixes: list[str] = []  # the old site's uploads folder, as linked
+        self.shortcodes: Counter[str] = Counter()  # unknown shortcodes removed, by name
+        # Posts with a [gallery], perhaps read before their attachments: rendered again at the
+        # end when more came (post id -> label, raw body, attachments known then, missing ids).
+        self.galleries: dict[int, tuple[str, str, int, list[int]]] = {}
         self.report = ImportReport()
         self.authors: dict[str, int] = {}  # WordPress login -> Author.id
         self.category_slugs: dict[int, str] = {}  # WordPress term id -> category slug
-        self.pictures: dict[int, Picture] = {}  # attachment post id -> picture
+        self.attachments: dict[int, Attachment] = {}  # attachment post id -> attachment
         self.waiting_for_picture: dict[int, int] = {}  # post id -> attachment post id
         self.post_formats: Counter[str] = Counter()
         self.feedback: Counter[str] = Counter()  # pingbacks and trackbacks skipped
@@ -293,7 +270,10 @@ class WordPressImporter:
                         )
                     read_before += os.path.getsize(path)
                 self._attach_late_pictures()
+                self._render_late_galleries()
                 self._summarize()
+                if self.media_files is not None:
+                    self.media_files.save_index()
                 db.session.commit()
             except EditorialError as error:
                 # A broken file stops the reading; the whole items before the break stay
@@ -312,7 +292,23 @@ class WordPressImporter:
     # -- channel children ------------------------------------------------------------------
 
     def _summarize(self) -> None:
-        """One line each for what was left out of every post alike."""
+        """One line each for what was left out of every post alike; files by name."""
+        if self.shortcodes:
+            counts = ", ".join(f"[{name}]: {n}" for name, n in sorted(self.shortcodes.items()))
+            self.report.warnings.append(
+                f"shortcodes Hublet does not know were removed, their text kept ({counts})"
+            )
+        if self.media_files is not None:
+            files = self.media_files.report
+            for relative in files.missing:
+                self.report.skip(f"file {relative}", "not in --media-dir; the old address stays")
+            for entry in files.refused:
+                relative, _, reason = entry.rpartition(": ")
+                self.report.skip(f"file {relative or entry}", f"refused: {reason}")
+            self.report.warnings.append(
+                f"media files: {files.copied} copied, {files.reused} already there, "
+                f"{len(files.missing)} missing, {len(files.refused)} refused"
+            )
         if self.feedback:
             counts = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(self.feedback.items()))
             self.report.warnings.append(f"skipped {counts}: Hublet keeps reader comments only")
@@ -358,9 +354,12 @@ class WordPressImporter:
             prefix = f"{scheme}{rest}/wp-content/uploads/"
             if prefix not in self.upload_prefixes:
                 self.upload_prefixes.append(prefix)
+                if self.media_files is not None:
+                    self.media_files.upload_prefixes.append(prefix)
 
     def media(self, html_or_url: str) -> str:
-        """Point links to the old uploads folder at ``--media-url`` (when given)."""
+        """Point links to the old uploads folder at ``--media-url`` (when given); what
+        ``--media-dir`` copied in already points at its local copy."""
         if not self.media_url:
             return html_or_url
         for prefix in self.upload_prefixes:
@@ -438,18 +437,51 @@ class WordPressImporter:
 
     def _picture(self, item: WxrItem) -> None:
         url = _web_url(item.get("wp:attachment_url"), 500)
+        if url and self.media_files is not None:
+            url = self.media_files.local_url(url) or url
         url = self.media(url)[:500] if url else url
         if not url:
             self.report.skip(item.label, "attachment without a web address")
             return
         size = _SIZE.search(item.meta.get("_wp_attachment_metadata", ""))
-        self.pictures[item.wp_id] = Picture(
+        self.attachments[item.wp_id] = Attachment(
+            id=item.wp_id,
             url=url,
             alt=item.meta.get("_wp_attachment_image_alt", "")[:300],
-            caption=html_to_text(item.get("excerpt:encoded"))[:500],
+            caption=item.get("excerpt:encoded"),
+            title=html_to_text(item.get("title")),
+            parent_id=_int(item.get("wp:post_parent")) or None,
+            mime_type=item.get("wp:post_mime_type"),
             width=int(size.group(1)) if size else None,
             height=int(size.group(2)) if size else None,
         )
+
+    def render(self, raw: str, item: WxrItem) -> str:
+        """A post's raw content as its readers saw it (wpautop, shortcodes), its uploads at
+        their new address; the model sanitizes it on the way in."""
+        if self.media_files is not None:
+            raw = self.media_files.rewrite(raw)
+        rendered = render_wordpress_body(
+            raw, self.attachments, post_id=item.wp_id, local_prefixes=self._local_prefixes()
+        )
+        self.shortcodes.update(rendered.unknown_shortcodes)
+        if "[gallery" in raw:
+            known = len(self.attachments)
+            self.galleries[item.wp_id] = (item.label, raw, known, rendered.missing_attachments)
+        else:
+            self._missing_attachments(item.label, rendered.missing_attachments)
+        return self.media(rendered.html)
+
+    def _local_prefixes(self) -> list[str]:
+        """Old uploads addresses that will be this site's (``--media-url /path/``): their
+        audio and video play here instead of being linked."""
+        return self.upload_prefixes if (self.media_url or "").startswith("/") else []
+
+    def _missing_attachments(self, label: str, missing: list[int]) -> None:
+        for attachment_id in dict.fromkeys(missing):
+            self.report.skip(
+                f"attachment {attachment_id} in {label}", "not in the export; left out"
+            )
 
     def _existing(self, model, item: WxrItem, slug: str, *options):
         """The row this item imported before (by WordPress id), or a same-slug row that no
@@ -488,7 +520,7 @@ class WordPressImporter:
             article = Article(wp_post_id=item.wp_id, is_featured=False, is_hot=False, tags=[])
         title = html_to_text(item.get("title")) or slug
         teaser, raw_body = _teaser_and_body(item.get("content:encoded"))
-        body = self.media(self.render_body(raw_body))
+        body = self.render(raw_body, item)
         published = _date(item.get("wp:post_date_gmt"), item.get("wp:post_date"))
         modified = _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified"))
         is_public = status in ("publish", "future")
@@ -509,7 +541,7 @@ class WordPressImporter:
         article.body_html = body
         article.excerpt = (
             html_to_text(item.get("excerpt:encoded"))
-            or make_excerpt(clean_article_html(self.render_body(teaser)), 120)
+            or make_excerpt(clean_article_html(self._teaser(teaser, item)), 120)
             or make_excerpt(clean_article_html(body))
         )
         article.status = "published" if is_public else "draft"
@@ -528,6 +560,31 @@ class WordPressImporter:
         self._file_elsewhere(article, elsewhere)
         self.report.count("articles", created)
         self._comments(article, item)
+
+    def _teaser(self, teaser: str, item: WxrItem) -> str:
+        """The text before the more tag, rendered (no report: the body said it all)."""
+        if not teaser.strip():
+            return ""
+        return render_wordpress_body(teaser, self.attachments, post_id=item.wp_id).html
+
+    def _render_late_galleries(self) -> None:
+        """Galleries whose pictures came later in the files (WordPress writes a post before
+        the attachments uploaded into it) are rendered again now that all are known."""
+        for wp_id, (label, raw, known, missing) in self.galleries.items():
+            row: Article | Page | None = None
+            if known < len(self.attachments):
+                row = db.session.scalar(select(Article).where(Article.wp_post_id == wp_id))
+                row = row or db.session.scalar(select(Page).where(Page.wp_post_id == wp_id))
+            if row is None:
+                self._missing_attachments(label, missing)
+                continue
+            rendered = render_wordpress_body(
+                raw, self.attachments, post_id=wp_id, local_prefixes=self._local_prefixes()
+            )
+            self._missing_attachments(label, rendered.missing_attachments)
+            row.body_html = self.media(rendered.html)
+        self.galleries.clear()
+        db.session.flush()
 
     def _author_for(self, item: WxrItem) -> Author:
         login = item.get("dc:creator")
@@ -582,17 +639,17 @@ class WordPressImporter:
         picture_id = _int(item.meta.get("_thumbnail_id"))
         if not picture_id:
             return
-        picture = self.pictures.get(picture_id)
+        picture = self.attachments.get(picture_id)
         if picture is None:
             self.waiting_for_picture[item.wp_id] = picture_id
             return
         self._use_picture(article, picture)
 
-    def _use_picture(self, article: Article, picture: Picture) -> None:
+    def _use_picture(self, article: Article, picture: Attachment) -> None:
         self.report.count("featured images", created=article.hero_image != picture.url)
         article.hero_image = picture.url
         article.hero_alt = picture.alt or article.title[:300]
-        article.hero_caption = picture.caption
+        article.hero_caption = html_to_text(picture.caption)[:500]
         if picture.width and picture.height:
             article.hero_width, article.hero_height = picture.width, picture.height
 
@@ -600,7 +657,7 @@ class WordPressImporter:
         """Posts whose featured picture came after them in the file get it now."""
         for wp_id, picture_id in self.waiting_for_picture.items():
             article = db.session.scalar(select(Article).where(Article.wp_post_id == wp_id))
-            picture = self.pictures.get(picture_id)
+            picture = self.attachments.get(picture_id)
             if article is None:
                 continue
             if picture is None:
@@ -713,7 +770,7 @@ class WordPressImporter:
         page.title = (html_to_text(item.get("title")) or slug)[:200]
         page.slug = slug
         _teaser, raw_body = _teaser_and_body(item.get("content:encoded"))
-        page.body_html = clean_article_html(self.media(self.render_body(raw_body)))
+        page.body_html = clean_article_html(self.render(raw_body, item))
         page.position = _int(item.get("wp:menu_order"))
         page.updated_at = (
             _date(item.get("wp:post_modified_gmt"), item.get("wp:post_modified")) or utcnow()
@@ -736,6 +793,7 @@ def import_wordpress(
     paths: str | list[str],
     progress: Callable[[int], None] | None = None,
     media_url: str | None = None,
+    media_files: WordPressMedia | None = None,
 ) -> ImportReport:
     """Import the WXR file(s) at ``paths`` as one export; see :class:`WordPressImporter`."""
-    return WordPressImporter(paths, progress, media_url).run()
+    return WordPressImporter(paths, progress, media_url, media_files).run()

@@ -336,3 +336,75 @@ def test_blank_lines_before_the_declaration_are_tolerated(runner, ctx, tmp_path)
     result = import_files(runner, path)
     assert result.exit_code == 0, result.output
     assert set(articles()) == {5, 7}
+
+
+# -- post bodies and media, through the renderer and --media-dir ----------------------------------
+
+
+def test_a_gallery_before_its_attachments_in_the_file_shows_them(runner, ctx):
+    assert import_files(runner, "selfhosted-wp6.xml").exit_code == 0
+    market = articles()[11].body_html
+    gallery = market.split('<figure class="gallery">', 1)[1]
+    assert gallery.index("/2024/02/bridge.jpg") < gallery.index("/2024/02/market.jpg")
+    assert "<figcaption>The bridge at dawn.</figcaption>" in gallery
+    assert "[gallery" not in market
+    assert "<p>Stalls lined the quay from dawn.</p>" in market
+
+
+def test_unknown_shortcodes_are_removed_and_counted_by_name(runner, ctx):
+    result = import_files(runner, "selfhosted-wp6.xml")
+    page = db.session.scalar(select(Page).where(Page.wp_post_id == 20))
+    assert page.body_html == "<p>Call us on 01 234 5678.</p>"
+    assert "removed, their text kept ([contact-form-7]: 1)" in result.output
+
+
+def _picture(path: Path, size: tuple[int, int]) -> None:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, "green").save(path, "JPEG")
+
+
+def test_media_dir_copies_pictures_in_and_names_the_missing_and_refused(runner, ctx, tmp_path):
+    uploads = tmp_path / "wp-content" / "uploads"
+    _picture(uploads / "2024/02/bridge.jpg", (64, 48))  # bridge-1024x683.jpg is not there
+    (uploads / "2024/02").mkdir(parents=True, exist_ok=True)
+    (uploads / "2024/02/market.jpg").write_text("<?php echo 'not a picture'; ?>")
+    result = runner.invoke(
+        args=["import-wordpress", str(DATA / "selfhosted-wp6.xml"), "--media-dir", str(uploads)]
+    )
+    assert result.exit_code == 0, result.output  # a missing file never stops a post
+    found = articles()
+    bridge = found[10]
+    assert re.fullmatch(r"/media/[0-9a-f]{64}\.jpg", bridge.hero_image)
+    # The body's size variant was missing: the original took its place.
+    assert f'src="{bridge.hero_image}"' in bridge.body_html
+    assert "riverside.example/wp-content" not in bridge.body_html
+    assert (tmp_path / "media" / bridge.hero_image.rsplit("/", 1)[1]).is_file()
+    market = found[11]
+    assert "http://riverside.example/wp-content/uploads/2024/02/market.jpg" in market.body_html
+    assert "file 2024/02/market.jpg: refused: not a picture" in result.output
+    assert "media files: 1 copied" in result.output
+    again = runner.invoke(
+        args=["import-wordpress", str(DATA / "selfhosted-wp6.xml"), "--media-dir", str(uploads)]
+    )
+    assert again.exit_code == 0 and articles()[10].hero_image == bridge.hero_image
+    assert "media files: 0 copied" in again.output
+
+
+def test_media_dir_names_a_file_missing_from_the_copy(runner, ctx, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    result = runner.invoke(
+        args=[
+            "import-wordpress",
+            str(DATA / "split-posts.xml"),
+            str(DATA / "split-attachments.xml"),
+            "--media-dir",
+            str(uploads),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "file 2024/03/lambs.jpg: not in --media-dir; the old address stays" in result.output
+    lambing = articles()[601]
+    assert lambing.hero_image == "https://hillpost.example/wp-content/uploads/2024/03/lambs.jpg"
