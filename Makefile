@@ -56,6 +56,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: install system-deps validator lint
 	$(BIN)/pytest --db=sqlite

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
@@ -190,8 +190,8 @@ def setting_list(value: object) -> list[str]:
     """A list setting given as a list or as comma-separated text (the environment's form)."""
     if not value:
         return []
-    items = value.split(",") if isinstance(value, str) else value
-    return [str(item).strip() for item in items if str(item).strip()]  # type: ignore[union-attr]
+    items = value.split(",") if isinstance(value, str) else cast("Iterable[object]", value)
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 def instance_secret_key(instance: Path) -> str:
