@@ -5,7 +5,7 @@ when it is replaced. Whatever the policy, no ``on*``, ``style``, ``hx-*`` or ``d
 attribute and no ``script`` survives: htmx 4 runs scripts in swapped HTML, and htmx
 attributes in reader content would let a reader make requests as whoever reads it.
 
-This is the one gate for stored HTML and URLs (issue 12): :data:`STORED_POLICIES` names every
+This is the one gate for stored HTML and URLs: :data:`STORED_POLICIES` names every
 column that holds them and the policy it goes through. ORM writes pass it in a model listener
 (``hublet.models``); a writer that inserts with Core (JSONL restore) calls :func:`clean_row`
 itself, because Core inserts skip the ORM's events.
@@ -39,7 +39,7 @@ ARTICLE_ATTRIBUTES = {
     "th": ["colspan", "rowspan", "scope"],
     "span": ["class"],
     "figure": ["class"],
-    # Imported WordPress media (issue 13): players for files on this site or the web.
+    # Imported WordPress media: players for files on this site or the web.
     "audio": ["src", "controls", "preload"],
     "video": ["src", "controls", "preload", "poster", "width", "height"],
     "source": ["src", "type"],
@@ -170,7 +170,7 @@ _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 def clean_comment_html(text: str) -> str:
     """Turn a reader's comment into safe HTML.
 
-    The policy (issue 3): tags ``a em strong code blockquote p br ul ol li``; on ``a`` only
+    The policy: tags ``a em strong code blockquote p br ul ol li``; on ``a`` only
     ``href`` and ``title`` (plus our ``rel="nofollow ugc noopener"``); protocols http, https,
     mailto; bare URLs become links; blank lines make paragraphs and single newlines ``<br>``;
     every other tag is shown as text, every other attribute removed.

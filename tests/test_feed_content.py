@@ -1,4 +1,4 @@
-"""Feeds carry the whole story and its picture, as WordPress's feeds did (issue 13)."""
+"""Feeds carry the whole story and its picture, as WordPress's feeds did."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every old WordPress link keeps working after the move (issue 13): one 301, or a 404."""
+"""Every old WordPress link keeps working after the move: one 301, or a 404."""
 
 from __future__ import annotations
 

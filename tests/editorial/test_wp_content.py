@@ -1,4 +1,4 @@
-"""WordPress post content renders as its readers saw it (issue 13): wpautop, blocks, shortcodes."""
+"""WordPress post content renders as its readers saw it: wpautop, blocks, shortcodes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A rendered WordPress body reads right on its Hublet page and is valid HTML (issue 13)."""
+"""A rendered WordPress body reads right on its Hublet page and is valid HTML."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``--media-dir``: uploads copied by content, checked by decoding, served immutable (issue 13)."""
+"""``--media-dir``: uploads copied by content, checked by decoding, served immutable."""
 
 from __future__ import annotations
 
