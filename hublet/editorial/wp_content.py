@@ -84,14 +84,17 @@ def strip_block_comments(raw: str) -> tuple[str, bool]:
 
 # --- shortcode syntax (WordPress's get_shortcode_regex and shortcode_parse_atts) -----------
 
-_SHORTCODE = re.compile(
+# An opening tag; its enclosed content runs to the first ``[/name]`` after it, as WordPress's
+# pattern reads it, found with str.find (a regex would rescan the rest of the body for every
+# ``[word]`` that has no closing tag: quadratic on a long post).
+_SHORTCODE_OPEN = re.compile(
     r"\[(\[?)"  # 1: [[ escapes a shortcode
     r"([A-Za-z0-9_][\w-]*)(?![\w-])"  # 2: the name
     r"([^\]/]*(?:/(?!\])[^\]/]*)*?)"  # 3: the attributes
-    r"(?:(/)\]"  # 4: self-closing
-    r"|\](?:([^\[]*+(?:\[(?!/\2\])[^\[]*+)*+)\[/\2\])?)"  # 5: enclosed content
-    r"(\]?)"  # 6: ]] of the escape
+    r"(/)?\]"  # 4: self-closing
 )
+_CLOSING_TAG = re.compile(r"\[/([A-Za-z0-9_][\w-]*)\]")
+MAX_NESTING = 20
 _ATTRIBUTE = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)"""
     r"""|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
@@ -131,7 +134,7 @@ def _unslash(value: str) -> str:
 
 # --- the renderer ---------------------------------------------------------------------------
 
-_PROTECTED = re.compile(r"(<(pre|code)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+_PROTECTED_OPEN = re.compile(r"<(pre|code)\b", re.IGNORECASE)
 _BARE_URL_LINE = re.compile(r"^([ \t]*)(https?://[^\s<>\"]+)([ \t]*)$", re.MULTILINE)
 _EMBED_PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -200,49 +203,63 @@ class _Renderer:
         pattern = re.compile(rf'<div data-hublet-rendered="{self.nonce}-(\d+)"></div>')
         return pattern.sub(lambda m: self.rendered[int(m.group(1))], html)
 
-    def outside_code(self, html: str, change: Callable[[str], str]) -> str:
+    @staticmethod
+    def outside_code(html: str, change: Callable[[str], str]) -> str:
         """Apply ``change`` to everything but ``<pre>`` and ``<code>`` elements."""
-        parts = _PROTECTED.split(html)
-        # split() yields text, whole element, tag name, text, ...
+        lower = html.lower()
         out = []
-        for index in range(0, len(parts), 3):
-            out.append(change(parts[index]))
-            if index + 1 < len(parts):
-                out.append(parts[index + 1])
+        position = 0
+        while (opening := _PROTECTED_OPEN.search(html, position)) is not None:
+            closing_tag = f"</{opening.group(1).lower()}>"
+            close = lower.find(closing_tag, opening.end())
+            if close == -1:
+                break  # unclosed: the rest is ordinary text
+            end = close + len(closing_tag)
+            out.append(change(html[position : opening.start()]))
+            out.append(html[opening.start() : end])
+            position = end
+        out.append(change(html[position:]))
         return "".join(out)
 
-    def shortcodes(self, text: str) -> str:
-        def expand(match: re.Match[str]) -> str:
-            escape_open, name, raw_attributes, _closing, content, escape_close = match.groups()
+    def shortcodes(self, text: str, depth: int = 0) -> str:
+        closers = set(_CLOSING_TAG.findall(text))
+        out: list[str] = []
+        position = 0
+        while (match := _SHORTCODE_OPEN.search(text, position)) is not None:
+            escape_open, name, raw_attributes, self_closing = match.groups()
+            end = match.end()
+            content = None
+            if not self_closing and name in closers:
+                close = text.find(f"[/{name}]", end)
+                if close != -1:
+                    content, end = text[end:close], close + len(name) + 3
+            escape_close = "]" if escape_open and text.startswith("]", end) else ""
+            out.append(text[position : match.start()])
+            position = end + len(escape_close)
+            whole = text[match.start() : position]
             if escape_open and escape_close:
-                return match.group(0)[1:-1]  # [[name]] is a literal [name]
+                out.append(whole[1:-1])  # [[name]] is a literal [name]
+                continue
             handler = self.handlers.get(name.lower())
-            attributes = parse_shortcode_attributes(raw_attributes)
             if handler is not None:
-                return escape_open + self.hold(handler(attributes, content)) + escape_close
-            if not self.looks_like_shortcode(raw_attributes, match):
-                return match.group(0)
+                rendered = handler(parse_shortcode_attributes(raw_attributes), content)
+                out.append(escape_open + self.hold(rendered) + escape_close)
+                continue
+            if not _looks_like_shortcode(name, raw_attributes, self_closing, content):
+                out.append(whole)
+                continue
             self.unknown[name.lower()] += 1
-            inner = self.shortcodes(content) if content else ""
-            return escape_open + inner + escape_close
-
-        expanded = _SHORTCODE.sub(expand, text)
-        # A closing tag whose opening tag was removed above goes too.
-        for name in self.unknown:
-            expanded = re.sub(rf"\[/{re.escape(name)}\]", "", expanded, flags=re.IGNORECASE)
+            inner = content or ""
+            if inner and depth < MAX_NESTING:
+                inner = self.shortcodes(inner, depth + 1)
+            out.append(escape_open + inner + escape_close)
+        out.append(text[position:])
+        expanded = "".join(out)
+        if depth == 0 and self.unknown:
+            # A closing tag whose opening tag was removed above goes too.
+            names = "|".join(re.escape(name) for name in self.unknown)
+            expanded = re.sub(rf"\[/(?:{names})\]", "", expanded, flags=re.IGNORECASE)
         return expanded
-
-    @staticmethod
-    def looks_like_shortcode(raw_attributes: str, match: re.Match[str]) -> bool:
-        """``[sic]``, ``[1]`` and ``[Updated]`` are words in brackets, not shortcodes."""
-        name = match.group(2)
-        return bool(
-            match.group(4)
-            or match.group(5) is not None
-            or "=" in raw_attributes
-            or "_" in name
-            or "-" in name
-        )
 
     def autoembed(self, text: str) -> str:
         def card(match: re.Match[str]) -> str:
@@ -331,6 +348,15 @@ class _Renderer:
         if url.startswith("/") and not url.startswith("//"):
             return True
         return any(url.startswith(prefix) for prefix in self.local_prefixes)
+
+
+def _looks_like_shortcode(
+    name: str, raw_attributes: str, self_closing: str | None, content: str | None
+) -> bool:
+    """``[sic]``, ``[1]`` and ``[Updated]`` are words in brackets, not shortcodes."""
+    return bool(
+        self_closing or content is not None or "=" in raw_attributes or "_" in name or "-" in name
+    )
 
 
 def _provider(url: str) -> str | None:
