@@ -23,16 +23,14 @@ from pathlib import Path
 
 import pytest
 
-from deploy.nginx import Edge, free_port, nginx_binary, serve
+from deploy.nginx import PLACEHOLDERS, Edge, free_port, nginx_binary, render, serve
 from tests.builders import make_article, make_comment, make_moderator
 from tests.conftest import TEST_SECRET
 from tests.test_scaleout import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    nginx_binary() is None, reason="nginx is not installed (apt-get install nginx; make test does)"
-)
+NO_NGINX = "nginx is not installed (apt-get install nginx; make test does)"
 
 #: Every cookie with which Hublet may make a page for one reader alone.
 PERSONAL_COOKIES = ("session", "__Host-session", "hublet_own_comments", "hublet_commenter")
@@ -41,10 +39,11 @@ PERSONAL_COOKIES = ("session", "__Host-session", "hublet_own_comments", "hublet_
 class Site:
     """nginx and the gunicorn behind it."""
 
-    def __init__(self, edge: Edge, gunicorn_log: Path) -> None:
+    def __init__(self, edge: Edge, gunicorn_log: Path, app_log: Path) -> None:
         self.edge = edge
         self.url = edge.url
         self.gunicorn_log = gunicorn_log
+        self.app_log = app_log
 
     def get(
         self, path: str, headers: dict[str, str] | None = None
@@ -65,8 +64,11 @@ class Site:
 
 @pytest.fixture
 def site(app_config: dict, tmp_path: Path) -> Iterator[Site]:
+    if nginx_binary() is None:
+        pytest.skip(NO_NGINX)
     port = free_port()
     log = tmp_path / "gunicorn-access.log"
+    app_log = tmp_path / "app.log"
     env = dict(
         os.environ,
         DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
@@ -81,13 +83,13 @@ def site(app_config: dict, tmp_path: Path) -> Iterator[Site]:
          "--workers", "1", "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log),
          "app:app"],
         cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=app_log.open("w"),
     )  # fmt: skip
     try:
         _wait_for(f"http://127.0.0.1:{port}/robots.txt", gunicorn)
         media = Path(app_config["INSTANCE_PATH"]) / "media"  # the app's own media folder
         with serve(f"127.0.0.1:{port}", tmp_path / "nginx", media_root=media) as edge:
-            yield Site(edge, log)
+            yield Site(edge, log, app_log)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
@@ -104,6 +106,34 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
         except (OSError, urllib.error.URLError):
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within 60 s")
+
+
+def test_the_template_is_filled_whole_and_leaves_nginx_variables_alone():
+    values = {name: f"<{name.lower()}>" for name in PLACEHOLDERS}
+    config = render(values)
+    assert not re.search(r"\$\{[A-Z_]+\}", config)
+    assert "listen <listen> default_server;" in config and "server <upstream>;" in config
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in config
+    with pytest.raises(KeyError, match="CACHE_DIR"):
+        render({name: "x" for name in PLACEHOLDERS if name != "CACHE_DIR"})
+
+
+def test_nginx_sets_the_client_address_itself(site, ctx):
+    """A forged X-Forwarded-For is replaced: the app sees the address nginx saw."""
+    connection = http.client.HTTPConnection("127.0.0.1", site.edge.port, timeout=30)
+    connection.request(
+        "POST", "/moderation/login", body="username=nobody&password=wrong",
+        headers={"X-Forwarded-For": "203.0.113.99", "X-Forwarded-Proto": "https",
+                 "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 400  # no CSRF token: refused, and logged with the client address
+    assert "Secure" not in response.headers.get("Set-Cookie", ""), "believed the forged scheme"
+    log = site.app_log.read_text()
+    assert "client=127.0.0.1 path=/moderation/login" in log
+    assert "203.0.113.99" not in log
 
 
 def test_static_files_come_from_nginx_not_python(site):
@@ -231,7 +261,8 @@ def test_a_published_story_and_an_approved_comment_show_through_nginx_soon(site,
     assert b"Held until approved" not in html
 
     make_article("Second story")
-    assert shows_within(site, "/", b"Second story", freshness_bound(headers))
+    bound = freshness_bound(headers)
+    assert shows_within(site, "/", b"Second story", bound), f"not on / within {bound} s"
 
     moderator = Browser()
     token = moderator.token(f"{site.url}/moderation/login")
@@ -246,7 +277,9 @@ def test_a_published_story_and_an_approved_comment_show_through_nginx_soon(site,
     )
     assert status in (200, 303), status
     bound = freshness_bound(article_headers)
-    assert shows_within(site, "/article/first-story", b"Held until approved", bound)
+    assert shows_within(site, "/article/first-story", b"Held until approved", bound), (
+        f"approved comment not shown within {bound} s"
+    )
 
 
 @pytest.mark.xfail(
