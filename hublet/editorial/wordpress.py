@@ -68,6 +68,8 @@ _OTHER_MARKERS = re.compile(r"<!--\s*(?:noteaser|nextpage)\s*-->", re.I)
 # The primary category SEO plugins record, as a term id: Yoast, then Rank Math.
 _PRIMARY_CATEGORY_KEYS = ("_yoast_wpseo_primary_category", "rank_math_primary_category")
 _FEEDBACK_KINDS = ("pingback", "trackback")
+# A gallery of the post's own attachments (no ids): they may come later in the files.
+_GALLERY_OF_THE_POST = re.compile(r"\[gallery(?![^\]]*\b(?:ids|include)\s*=)[^\]]*\]", re.I)
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 _SKIPPED_STATUS = {
     "trash": "in WordPress's trash",
@@ -233,8 +235,9 @@ class WordPressImporter:
         self.media_files = media_files  # --media-dir: uploads copied in, addresses made local
         self.upload_prefixes: list[str] = []  # the old site's uploads folder, as linked
         self.shortcodes: Counter[str] = Counter()  # unknown shortcodes removed, by name
-        # Posts with a [gallery], perhaps read before their attachments: rendered again at the
-        # end when more came (post id -> label, raw body, attachments known then, missing ids).
+        # Posts whose galleries or captions lack attachments (WordPress writes a post before
+        # the attachments uploaded into it): rendered again at the end when more came
+        # (post id -> label, raw body, attachments known then, ids missing then).
         self.galleries: dict[int, tuple[str, str, int, list[int]]] = {}
         self.report = ImportReport()
         self.authors: dict[str, int] = {}  # WordPress login -> Author.id
@@ -278,6 +281,8 @@ class WordPressImporter:
             except EditorialError as error:
                 # A broken file stops the reading; the whole items before the break stay
                 # (a run after the file is fixed picks up from them without duplicates).
+                if self.media_files is not None:
+                    self.media_files.save_index()
                 db.session.commit()
                 error.report = self.report  # type: ignore[attr-defined]
                 raise
@@ -465,7 +470,7 @@ class WordPressImporter:
             raw, self.attachments, post_id=item.wp_id, local_prefixes=self._local_prefixes()
         )
         self.shortcodes.update(rendered.unknown_shortcodes)
-        if "[gallery" in raw:
+        if rendered.missing_attachments or _GALLERY_OF_THE_POST.search(raw):
             known = len(self.attachments)
             self.galleries[item.wp_id] = (item.label, raw, known, rendered.missing_attachments)
         else:
@@ -568,8 +573,8 @@ class WordPressImporter:
         return render_wordpress_body(teaser, self.attachments, post_id=item.wp_id).html
 
     def _render_late_galleries(self) -> None:
-        """Galleries whose pictures came later in the files (WordPress writes a post before
-        the attachments uploaded into it) are rendered again now that all are known."""
+        """Bodies whose pictures came later in the files are rendered again now that all
+        are known; attachments still missing are reported."""
         for wp_id, (label, raw, known, missing) in self.galleries.items():
             row: Article | Page | None = None
             if known < len(self.attachments):

@@ -408,3 +408,35 @@ def test_media_dir_names_a_file_missing_from_the_copy(runner, ctx, tmp_path):
     assert "file 2024/03/lambs.jpg: not in --media-dir; the old address stays" in result.output
     lambing = articles()[601]
     assert lambing.hero_image == "https://hillpost.example/wp-content/uploads/2024/03/lambs.jpg"
+
+
+@pytest.mark.parametrize(
+    "key, value, primary, warned",
+    [
+        ("rank_math_primary_category", "5", "transport", False),  # Rank Math's, as Yoast's
+        ("_yoast_wpseo_primary_category", "6", "local-news", True),  # not one of the post's
+        ("_yoast_wpseo_primary_category", "", "local-news", False),  # unset: the first
+    ],
+)
+def test_the_primary_category_an_seo_plugin_marked(
+    runner, ctx, tmp_path, key, value, primary, warned
+):
+    text = (DATA / "selfhosted-wp6.xml").read_text(encoding="utf-8")
+    yoast = "<wp:meta_key><![CDATA[_yoast_wpseo_primary_category]]></wp:meta_key>\n"
+    yoast += "\t\t<wp:meta_value><![CDATA[5]]></wp:meta_value>"
+    assert yoast in text
+    text = text.replace(
+        yoast,
+        f"<wp:meta_key><![CDATA[{key}]]></wp:meta_key>\n"
+        f"\t\t<wp:meta_value><![CDATA[{value}]]></wp:meta_value>",
+    )
+    path = tmp_path / "primary.xml"
+    path.write_text(text, encoding="utf-8")
+    result = import_files(runner, path)
+    assert result.exit_code == 0, result.output
+    bridge = articles()[10]
+    assert bridge.category.slug == primary
+    assert len(also_filed_under(bridge)) == 1 and primary not in also_filed_under(bridge)
+    assert ("its primary category (term 6) is not among its categories" in result.output) is (
+        warned
+    )
