@@ -290,7 +290,8 @@ def test_a_second_anonymous_page_request_is_an_nginx_hit(site, ctx):
     for path in ("/", "/article/breaking-story"):
         status, _, headers = site.get(path)
         assert status == 200
-        assert "Set-Cookie" not in headers, "an anonymous reader was given a cookie"
+        cookies = headers.get_all("Set-Cookie")
+        assert not cookies, f"{path}: an anonymous reader was given a cookie: {cookies}"
         assert site.get(path)[2]["X-Cache-Status"] == "HIT", path
     # The htmx partial of the same URL is an answer of its own.
     partial = {"HX-Request": "true", "HX-Request-Type": "partial"}
