@@ -40,6 +40,9 @@ else:
 
 ARTICLE_STATUSES = ("draft", "published")
 COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
+#: Who may log in, least power first: authors write, editors publish, moderators handle
+#: comments, admins do everything.
+ACCOUNT_ROLES = ("author", "editor", "moderator", "admin")
 #: The reading speed behind an article's "N Mins Read".
 WORDS_PER_MINUTE = 200
 
@@ -139,6 +142,8 @@ class Article(Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When its author sent the draft for review (the newsroom's "In review"); None otherwise.
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     is_featured: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     is_hot: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -239,8 +244,12 @@ class ModerationSetting(Model):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
-class Moderator(Model):
-    """Someone who may use the moderation page."""
+class Account(Model):
+    """Someone who logs in: an author, editor, moderator or admin (``ACCOUNT_ROLES``).
+
+    The table keeps its first name, ``moderator``: the accounts from before roles existed are
+    its rows, and they stay moderators.
+    """
 
     __tablename__ = "moderator"
 
@@ -248,10 +257,19 @@ class Moderator(Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    role: Mapped[str] = mapped_column(String(16), default="moderator", server_default="moderator")
+    # The byline the account's stories carry (authors and editors); made on their first story.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("author.id", ondelete="SET NULL"), nullable=True
+    )
     # Bumped on logout and password change: every session cookie minted before dies with it.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+#: The name every module used before accounts had roles.
+Moderator = Account
 
 
 class AuditEntry(Model):

@@ -1,4 +1,5 @@
-"""Moderator accounts: password policy and hashing, and the changes the CLI makes.
+"""Accounts (authors, editors, moderators, admins): password policy and hashing, roles, and the
+changes the CLI makes.
 
 Hashes meet the OWASP ASVS 5 floor: PBKDF2-HMAC-SHA256 with 600,000 iterations (Werkzeug's
 default scrypt uses N=2^15, below the 2^17 ASVS asks for scrypt).
@@ -7,13 +8,14 @@ default scrypt uses N=2^15, below the 2^17 ASVS asks for scrypt).
 from __future__ import annotations
 
 import re
+import secrets
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hublet.database import writing
 from hublet.extensions import db
-from hublet.models import Moderator
+from hublet.models import ACCOUNT_ROLES, Account, Moderator
 
 PASSWORD_METHOD = "pbkdf2:sha256:600000"
 MIN_PASSWORD_LENGTH = 12
@@ -100,23 +102,52 @@ def authenticate(username: str, password: str) -> Moderator | None:
     return moderator
 
 
-def check_new_username(username: str) -> str:
-    """The normalized username if a new moderator may take it, else AccountError."""
+def check_new_username(username: str, noun: str = "moderator") -> str:
+    """The normalized username if a new account may take it, else AccountError."""
     name = check_username(username)
     if find_moderator(name) is not None:
-        raise AccountError(f"A moderator named {name!r} already exists.")
+        article = "An" if noun[0] in "aeiou" else "A"
+        raise AccountError(f"{article} {noun} named {name!r} already exists.")
     return name
+
+
+def check_role(role: str) -> str:
+    """The role, lowercased, or AccountError when there is no such role."""
+    name = (role or "").strip().lower()
+    if name not in ACCOUNT_ROLES:
+        raise AccountError(f"There is no role {name!r}: use one of {', '.join(ACCOUNT_ROLES)}.")
+    return name
+
+
+def generate_password() -> str:
+    """A random password that passes the policy (about 128 bits), for a person to change."""
+    while True:
+        password = secrets.token_urlsafe(16)
+        try:
+            check_password_strength(password)
+        except AccountError:
+            continue
+        return password
+
+
+def create_account(username: str, password: str, role: str) -> Account:
+    """Add an active account with this role; AccountError for a taken name, an unknown role or
+    a weak password."""
+    role = check_role(role)
+    name = check_new_username(username, "moderator" if role == "moderator" else "account")
+    check_password_strength(password, name)
+    account = Account(
+        username=name, password_hash=hash_password(password), is_active=True, role=role
+    )
+    with writing():
+        db.session.add(account)
+        db.session.commit()
+    return account
 
 
 def create_moderator(username: str, password: str) -> Moderator:
     """Add an active moderator; AccountError for a taken name or a weak password."""
-    name = check_new_username(username)
-    check_password_strength(password, name)
-    moderator = Moderator(username=name, password_hash=hash_password(password), is_active=True)
-    with writing():
-        db.session.add(moderator)
-        db.session.commit()
-    return moderator
+    return create_account(username, password, "moderator")
 
 
 def set_password(username: str, password: str) -> Moderator:

@@ -1,4 +1,5 @@
-"""Who is logged in to the moderation page, and the door every moderation route goes through.
+"""Who is logged in (any account: author, editor, moderator, admin), and the doors the
+moderation and newsroom routes go through: a login, then a role (:func:`require_role`).
 
 The session cookie holds the moderator's id, their session version and two timestamps. The
 version is checked against the database on every request: logout, a password change and
@@ -13,8 +14,11 @@ page only, and lets that browser past the login limits that other addresses' fai
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, g, make_response, redirect, request, session, url_for
@@ -24,14 +28,20 @@ from werkzeug.wrappers import Response  # what views return: redirect() makes th
 from hublet.extensions import db
 from hublet.htmx import is_htmx_request
 from hublet.layout import render_error
-from hublet.models import Moderator
+from hublet.models import Account, Moderator
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 # The idle clock in the cookie is refreshed at most this often (not a new cookie per request).
 SEEN_REFRESH_SECONDS = 30
 
-PUBLIC_ENDPOINTS = frozenset({"moderation.login"})
+PUBLIC_ENDPOINTS = frozenset({"moderation.login", "login"})
+#: Moderation routes any logged-in account may use, whatever its role.
+ANY_ROLE_ENDPOINTS = frozenset({"moderation.logout"})
+#: Who may use the moderation page (admins may use everything).
+MODERATION_ROLES = ("moderator", "editor", "admin")
 
 _ID, _VERSION, _LOGIN_AT, _SEEN_AT = "mod_id", "mod_version", "mod_login_at", "mod_seen_at"
 
@@ -95,6 +105,10 @@ def current_moderator() -> Moderator | None:
     return moderator
 
 
+#: The account of this request's session, whatever its role.
+current_account = current_moderator
+
+
 def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
@@ -132,10 +146,10 @@ def _this_page() -> str:
     return request.full_path.rstrip("?")
 
 
-def refuse() -> Response:
-    """The answer to a moderation request without a valid login; nothing has been done."""
+def refuse(login_endpoint: str = "moderation.login") -> Response:
+    """The answer to a request without a valid login; nothing has been done."""
     next_path = _this_page() if request.method in ("GET", "HEAD") or is_htmx_request() else ""
-    login_url = url_for("moderation.login", next=next_path or None)
+    login_url = url_for(login_endpoint, next=next_path or None)
     if is_htmx_request():
         response = make_response("", 401)
         response.headers["HX-Redirect"] = login_url
@@ -145,14 +159,45 @@ def refuse() -> Response:
     return render_error(401, "Please log in as a moderator first. Nothing was changed.")
 
 
+def has_role(account: Account | None, roles: tuple[str, ...]) -> bool:
+    """True when the account may do what ``roles`` may (an admin may do everything)."""
+    return account is not None and (account.role in roles or account.role == "admin")
+
+
+def check_role(roles: tuple[str, ...], login_endpoint: str = "login") -> Response | None:
+    """None when this request's account has one of ``roles``; else the refusal: the login
+    (303, or 401 for htmx and posts) without a session, 403 with one. Nothing is done."""
+    account = current_account()
+    if account is None:
+        return refuse(login_endpoint)
+    if not has_role(account, roles):
+        return render_error(403, "Your account cannot do that. Nothing was changed.")
+    return None
+
+
+def require_role(*roles: str, login_endpoint: str = "login") -> Callable[[View], View]:
+    """Decorate a view (a page or a fragment) so that only these roles get in (admins too)."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            refusal = check_role(roles, login_endpoint)
+            return refusal if refusal is not None else view(*args, **kwargs)
+
+        return cast(View, checked)
+
+    return decorate
+
+
 def guard() -> Response | None:
-    """``before_request`` of the moderation blueprint: only moderators get through."""
+    """``before_request`` of the moderation blueprint: moderators, editors and admins get in;
+    every other logged-in account may only log out."""
     g.pop("moderator", None)  # never trust a value left from another request
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_moderator() is not None:
-        return None
-    return refuse()
+    if request.endpoint in ANY_ROLE_ENDPOINTS:
+        return None if current_account() is not None else refuse()
+    return check_role(MODERATION_ROLES, login_endpoint="moderation.login")
 
 
 def _device_serializer() -> URLSafeTimedSerializer:
@@ -184,7 +229,7 @@ def remember_device(response: Response, username: str) -> None:
         DEVICE_COOKIE,
         value,
         max_age=_device_days() * 86400,
-        path=url_for("moderation.login"),
+        path=request.path,  # the login page it was set on (/login or /moderation/login)
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         httponly=True,
         samesite="Lax",

@@ -1,4 +1,4 @@
-"""The moderator account commands (``flask create-moderator`` and friends).
+"""The account commands (``flask create-user``, ``flask create-moderator`` and friends).
 
 Thin wrappers: the rules live in ``hublet.moderation.accounts``; a broken rule is one clear
 ``Error: ...`` line and exit code 1.
@@ -13,6 +13,7 @@ from typing import TypeVar
 import click
 from flask.cli import with_appcontext
 
+from hublet.models import ACCOUNT_ROLES
 from hublet.moderation import accounts
 from hublet.moderation.accounts import AccountError
 
@@ -50,6 +51,32 @@ def create_moderator_command(username: str, password_stdin: bool) -> None:
     password = _read_new_password(password_stdin)
     moderator = _account_call(accounts.create_moderator, username, password)
     click.echo(f"Created moderator {moderator.username!r}.")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ACCOUNT_ROLES, case_sensitive=False),
+    help="author writes, editor publishes, moderator handles comments, admin does everything.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username: str, role: str, password_stdin: bool) -> None:
+    """Add an account that logs in at /login; without --password-stdin a random password is
+    generated and printed once (no account is ever made with a password known in advance)."""
+    _account_call(accounts.check_new_username, username, "account")  # before reading a password
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
+    if password_stdin and not password:
+        raise click.ClickException("No password was given on standard input.")
+    generated = not password
+    if generated:
+        password = accounts.generate_password()
+    account = _account_call(accounts.create_account, username, password, role)
+    click.echo(f"Created {account.role} {account.username!r}.")
+    if generated:
+        click.echo(f"Password (shown only now): {password}")
 
 
 @click.command("set-password")
@@ -90,6 +117,7 @@ def deactivate_moderator_command(username: str) -> None:
 
 
 COMMANDS = (
+    create_user_command,
     create_moderator_command,
     set_password_command,
     list_moderators_command,

@@ -9,19 +9,21 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     redirect,
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.comments import rules
 from hublet.extensions import db
 from hublet.htmx import add_vary, is_htmx_request
 from hublet.layout import render_error, render_page
-from hublet.models import Article, Comment, ContactMessage
+from hublet.models import Article, Comment, ContactMessage, Moderator
 from hublet.moderation import accounts, auth, bp, queries, services, throttle
 from hublet.moderation.forms import (
     LoginForm,
@@ -82,13 +84,26 @@ def _wait_words(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
+def _home_for(account: Moderator) -> str:
+    """Where an account lands after logging in without a ``next``: its own desk."""
+    at_moderation = request.endpoint == "moderation.login"
+    if auth.has_role(account, auth.MODERATION_ROLES) and (
+        at_moderation or account.role == "moderator"
+    ):
+        return url_for("moderation.comments")
+    if "newsroom.index" in current_app.view_functions:
+        return url_for("newsroom.index")
+    return url_for("site.home")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response:
-    """The login form; a good username and password start a new session."""
-    home = url_for("moderation.comments")
+    """The login form of every account (also at ``/login``); a good username and password
+    start a new session, with moderation's session rules whatever the role."""
     next_path = auth.safe_next(request.values.get("next"), "")
-    if request.method == "GET" and auth.current_moderator() is not None:
-        return redirect(next_path or home, code=303)
+    account = auth.current_moderator()
+    if request.method == "GET" and account is not None:
+        return redirect(next_path or _home_for(account), code=303)
     form = LoginForm()
     context: dict[str, Any] = {"form": form, "next_path": next_path, "error": None}
     if request.method == "GET":
@@ -127,9 +142,19 @@ def login() -> Response:
     throttle.record_successful_login(ip, username, device)
     auth.start_session(moderator)
     services.log_in(moderator)
-    response = redirect(next_path or home, code=303)
+    response = redirect(next_path or _home_for(moderator), code=303)
     auth.remember_device(response, username)
     return response
+
+
+@bp.record_once
+def _login_at_the_site_root(state: BlueprintSetupState) -> None:
+    """``/login``: the same view for everyone who logs in, private like moderation's pages."""
+
+    def site_login() -> Response:
+        return keep_private(login())
+
+    state.app.add_url_rule("/login", "login", site_login, methods=["GET", "POST"])
 
 
 @bp.post("/logout")
