@@ -34,8 +34,8 @@ from hublet.timeutil import utcnow
 FORMAT = 1
 HEADER_KIND = "hublet-export"
 # Parents before children: every foreign key points to a table earlier in this list.
-TABLES = ("category", "author", "tag", "page", "article", "article_tag", "comment",
-          "article_view_day")  # fmt: skip
+TABLES = ("category", "author", "tag", "page", "article", "article_tag", "article_category",
+          "comment", "article_view_day")  # fmt: skip
 BATCH = 500
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from hublet import create_app
 from hublet.database import writing
 from hublet.editorial.jsonl import TABLES
 from hublet.extensions import db
-from hublet.models import Article, ArticleViewDay, Comment
+from hublet.models import Article, ArticleViewDay, Category, Comment, article_category
 from tests.conftest import base_config
 
 DATA = Path(__file__).parent.parent / "data"
@@ -78,6 +78,11 @@ def fill(application: Flask, tmp_path: Path) -> None:
     with context_of(application), writing():
         paris = db.session.scalar(select(Article).where(Article.slug == "elections-paris"))
         db.session.add(ArticleViewDay(article_id=paris.id, day=date(2026, 1, 11), views=42))
+        # Filed under a second category too, as imported WordPress posts can be.
+        science = db.session.scalar(select(Category.id).where(Category.slug == "science"))
+        db.session.execute(
+            insert(article_category).values(article_id=paris.id, category_id=science)
+        )
         db.session.commit()
 
 
@@ -153,6 +158,7 @@ def test_round_trip_into_an_empty_sqlite_database_is_exact(sqlite_source, tmp_pa
     result = restore(target, path)
     assert result.exit_code == 0, result.output
     assert "Restored" in result.output and "comment: 7" in result.output
+    assert dump(target)["article_category"], "secondary categories survive a restore"
     assert_same_site(sqlite_source, target)
     # New rows after a restore get new ids, not ones already taken.
     assert invoke(target, "import-wordpress", str(DATA / "wordpress-export.xml")).exit_code == 0
