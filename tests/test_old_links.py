@@ -45,6 +45,9 @@ def _moved(client, path: str) -> str:  # type: ignore[no-untyped-def]
         ("/harbour-reopens/", "/article/harbour-reopens"),
         ("/about-the-gazette/", "/about-the-gazette"),
         ("/shared-name/", "/shared-name"),  # a static page of that slug wins
+        ("/news/harbour-reopens/", "/article/harbour-reopens"),  # /%category%/%postname%/
+        ("/news/harbour-reopens", "/article/harbour-reopens"),
+        ("/about/about-the-gazette/", "/about-the-gazette"),  # a child page
         ("/category/news/", "/category/news"),
         ("/category/world/news/", "/category/news"),  # nested: the last one
         ("/category/news/page/2/", "/category/news?page=2"),
@@ -90,6 +93,9 @@ def test_replytocom_opens_the_reply_form_of_that_comment_or_is_dropped(client, s
         "/author/nobody/",
         "/feed/bogus/",
         "/search/",
+        "/news/draft-plans/",
+        "/news/never-imported/",
+        "/2024/05/",  # a month archive: nothing to name
     ],
 )
 def test_links_to_drafts_and_unknown_names_stay_404(client, site, path: str) -> None:
@@ -109,6 +115,20 @@ def test_links_to_drafts_and_unknown_names_stay_404(client, site, path: str) -> 
 )
 def test_hublets_own_addresses_are_not_shadowed(client, site, path: str) -> None:
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/moderation/logout", 405),  # POST only: not caught as /<section>/<slug>
+        ("/lists/top-posts", 200),
+        ("/lists/top-posts/", 404),
+        ("/search/live/", 404),
+        ("/article/harbour-reopens/comments", 405),
+    ],
+)
+def test_section_and_slug_links_do_not_catch_hublets_routes(client, site, path, status) -> None:
+    assert client.get(path).status_code == status
 
 
 def test_moderation_index_still_answers_its_own_route(client, site) -> None:

@@ -6,19 +6,49 @@ own addresses have none, so these rules never shadow a Hublet route: a static ru
 names nothing a reader may see stays a 404. The site's permalink structure only matters where
 slugs could be ambiguous; Hublet's article slugs are unique, so every structure WordPress
 offers (``/%year%/%monthnum%/%day%/%postname%/``, ``/%year%/%monthnum%/%postname%/``,
-``/archives/%post_id%``, ``/%postname%/``) is answered by the slug or the id alone.
+``/archives/%post_id%``, ``/%postname%/``, ``/%category%/%postname%/`` and child pages
+``/parent/child/``) is answered by the slug or the id alone.
 ``?replytocom=ID`` (a WordPress Reply link) is kept in Hublet's comment ids when the comment
 came over, and dropped otherwise.
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, redirect, request, url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
 from hublet.site import bp, redirects
 
 _FEED_KINDS = {"": "feeds.rss", "rss2": "feeds.rss", "rss": "feeds.rss", "atom": "feeds.atom"}
+
+
+#: First path segments of the old-link rules here, besides every other blueprint's.
+_OWN_SECTIONS = ("archives", "author", "category", "comments", "feed", "page", "tag")
+
+
+@bp.record_once
+def _register_section_converter(state: BlueprintSetupState) -> None:
+    """``wp_section``: a first path segment that no Hublet route starts with.
+
+    ``/<section>/<slug>/`` (category-and-name permalinks, child pages) would otherwise catch
+    ``/moderation/logout`` (a 405 today) or ``/lists/x/``: the converter refuses the first
+    segment of every rule registered before the site blueprint (it is registered last).
+    """
+    taken = {"static", *_OWN_SECTIONS}
+    for rule in state.app.url_map.iter_rules():
+        first = rule.rule.split("/")[1] if rule.rule.count("/") >= 2 else ""
+        if first and "<" not in first:
+            taken.add(first)
+    names = "|".join(re.escape(name) for name in sorted(taken))
+
+    class SectionConverter(BaseConverter):
+        regex = rf"(?!(?:{names})(?![^/]))[^/]+"
+
+    state.app.url_map.converters["wp_section"] = SectionConverter
 
 
 def moved(address: str | None) -> Response:
@@ -49,6 +79,12 @@ def wordpress_month_link(year: int, month: int, slug: str) -> Response:
 @bp.get("/<slug>/")
 def wordpress_post_name_link(slug: str) -> Response:
     """``/slug/``: "post name" permalinks and pages; a static page of that slug wins."""
+    return moved(redirects.post_name_address(slug))
+
+
+@bp.get("/<wp_section:section>/<slug>/", strict_slashes=False)
+def wordpress_section_link(section: str, slug: str) -> Response:
+    """``/news/slug/`` (category-and-name permalinks) or ``/about/team/`` (a child page)."""
     return moved(redirects.post_name_address(slug))
 
 
