@@ -78,6 +78,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Last: its "/<slug>" static-page route must not shadow the others.
     app.register_blueprint(site_bp)
 
+    from hublet import form_tokens
+
+    # Their forms (and the view beacon) are on pages every anonymous reader shares.
+    form_tokens.init_app(
+        app, forms=("comments.post_comment", "site.contact"), beacons=("articles.record_view",)
+    )
+
     from hublet.cli import register_commands
 
     register_commands(app)

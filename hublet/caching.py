@@ -6,11 +6,21 @@ carries the *content version*: a counter in the database that every transaction 
 readers see bumps, last, just before it commits. A write therefore retires every cached page at
 once, in every process and on every host, and no cached page can outlive the data it shows.
 
+An anonymous page is the same bytes for every reader: it carries no CSRF token and creates no
+session (forms get their token when the reader starts to use them, see
+``hublet.form_tokens``). So it is sent ``Cache-Control: public, max-age=M, s-maxage=S,
+stale-while-revalidate=R`` (``PAGE_MAX_AGE``, ``PAGE_SHARED_MAX_AGE``,
+``PAGE_STALE_WHILE_REVALIDATE``) with an ETag that is the digest of those bytes (and of the
+htmx variant, so a partial's differs from its page's): a reader's browser gets 304 until
+something readers see changes, and a proxy in front (nginx, ``deploy/nginx.conf``) may keep it
+for S seconds. S is short because a published story or an approved comment must reach every
+reader within seconds; M defaults to 0 so that browsers always ask (a cheap 304).
+
 Per-reader pages are never stored or served from the cache: a reader with flashed messages, a
 moderator session or one of the ``PER_READER_COOKIES`` (their own pending comments, a remembered
-comment form) gets a freshly rendered page, sent ``Cache-Control: private, no-cache`` so that no
-proxy keeps it. The one per-reader value in an anonymous page, the CSRF token, is cut out before
-storing and put back for each reader.
+comment form) gets a freshly rendered page, sent ``Cache-Control: private, no-cache`` with
+``Vary: Cookie``, so that no proxy keeps it. Posting a comment sets such a cookie: the reader's
+own comment shows to them at once, whatever a proxy holds for everyone else.
 
 A page's key holds the scheme, host, path and only the query parameters its view reads
 (``QUERY_PARAMETERS``): made-up parameters are served but never stored.
@@ -24,7 +34,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
@@ -36,10 +45,9 @@ from hublet.timeutil import site_today
 CONTENT_TABLES = frozenset(
     {"article", "article_tag", "author", "category", "comment", "page", "tag"}
 )
-CSRF_MARKER = "\x00hublet-csrf\x00"
+#: Session keys that do not make a page the reader's own: the CSRF token a form fetched.
 _SESSION_KEYS_SHARED = frozenset({"csrf_token"})
 _STORED_HEADERS = ("Content-Type", "Vary", "Cache-Control", "X-Robots-Tag")
-PAGE_CACHE_CONTROL = "no-cache"
 #: Pages with a reader's own state: their browser may keep them (and revalidate), no proxy.
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 
@@ -127,6 +135,18 @@ def _is_per_reader() -> bool:
     return any(key not in _SESSION_KEYS_SHARED for key in session)
 
 
+def page_is_personal() -> bool:
+    """Whether the page being rendered is this reader's own, so it may carry their CSRF token.
+
+    A GET by a reader without state of their own (cookies, a flash, a moderator session) is
+    not: its bytes must be the same for every such reader, whoever asked first. An answer to a
+    POST (a form with the reader's input and errors) always is.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return True
+    return _is_per_reader()
+
+
 def _page_key() -> str | None:
     if request.method != "GET" or not current_app.config.get("PAGE_CACHE_ENABLED", True):
         return None
@@ -140,7 +160,9 @@ def _page_key() -> str | None:
     # Scheme and host name too, as a backstop: absolute URLs come from SITE_URL, not from them.
     # Not the port: any port passes the host check, and each must not make a new entry.
     address = f"{request.scheme}://{_host_name(request.host)}{request.path}?{query}"
-    return f"page:{content_version(before_any_query=True)}:{day}:{variant}:{address}"
+    # "anon": pages without any reader's token (a cache from before held a token placeholder).
+    version = content_version(before_any_query=True)
+    return f"page:anon:{version}:{day}:{variant}:{address}"
 
 
 def _host_name(host: str) -> str:
@@ -178,14 +200,10 @@ def _serve_cached() -> Response | None:
     stored = cache.get(key)
     if stored is None:
         return None
-    body, headers, digest = stored
-    token = ""
-    if CSRF_MARKER in body:
-        token = generate_csrf()
-        body = body.replace(CSRF_MARKER, token)
+    body, headers, etag = stored
     response = Response(body, headers=headers)
     response.headers["X-Hublet-Cache"] = "hit"
-    g.page_etag = _etag(digest, token)
+    g.page_etag = etag
     return response
 
 
@@ -200,18 +218,29 @@ def _store_and_finish(response: Response) -> Response:
         and not _is_per_reader_after(response)
     ):
         body = response.get_data(as_text=True)
-        token = g.get("csrf_token") or ""
-        if token:
-            body = body.replace(token, CSRF_MARKER)
         headers = [(k, v) for k, v in response.headers.items() if k in _STORED_HEADERS]
-        digest = hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
-        cache.set(key, (body, headers, digest), timeout=SHARED_ENDPOINTS[request.endpoint or ""])
+        etag = _etag(response.get_data())
+        cache.set(key, (body, headers, etag), timeout=SHARED_ENDPOINTS[request.endpoint or ""])
         response.headers["X-Hublet-Cache"] = "miss"
-        g.page_etag = _etag(digest, token)
-    if key is not None or response.headers.get("X-Hublet-Cache") == "hit":
+        g.page_etag = etag
+    if key is not None and not _is_per_reader_after(response):
         _conditional(response, g.pop("page_etag", None))
     else:
         _keep_private(response)
+    return response
+
+
+def _no_session_for_a_shared_page(response: Response) -> Response:
+    """A shared page never starts a session: its bytes carry no token, so the token that
+    building its form made (Flask-WTF makes one with every form) is dropped unsent."""
+    if (
+        request.endpoint in SHARED_ENDPOINTS
+        and session.modified
+        and not page_is_personal()
+        and not _is_per_reader_after(response)
+    ):
+        session.clear()
+        session.modified = False
     return response
 
 
@@ -232,10 +261,23 @@ def _keep_private(response: Response) -> None:
         response.vary.add("Cookie")
 
 
-def _etag(digest: str, token: str) -> str:
-    """The ETag of a shared page as one reader gets it: the stored page's digest and their
-    token, so that a hit costs no hashing of the whole page."""
-    return hashlib.blake2b(f"{digest}:{token}".encode(), digest_size=16).hexdigest()
+def _etag(body: bytes) -> str:
+    """A strong ETag for the bytes every anonymous reader gets: the same on every process and
+    host. The htmx variant goes in too, so that a partial never answers for its page."""
+    variant = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-Request-Type"))
+    digest = hashlib.blake2b(body, digest_size=16)
+    digest.update(variant.encode())
+    return digest.hexdigest()
+
+
+def shared_cache_control() -> str:
+    """The ``Cache-Control`` of a page every anonymous reader shares (see the module doc)."""
+    config = current_app.config
+    return (
+        f"public, max-age={int(config.get('PAGE_MAX_AGE', 0))}, "
+        f"s-maxage={int(config.get('PAGE_SHARED_MAX_AGE', 5))}, "
+        f"stale-while-revalidate={int(config.get('PAGE_STALE_WHILE_REVALIDATE', 30))}"
+    )
 
 
 def _is_per_reader_after(response: Response) -> bool:
@@ -248,12 +290,13 @@ def _is_per_reader_after(response: Response) -> bool:
 
 
 def _conditional(response: Response, etag: str | None) -> None:
-    """ETag and 304s; pages are revalidated on every visit (they may carry a reader's token)."""
+    """A shared page: public for a few seconds, its ETag, and 304 when the reader has it."""
     if response.status_code != 200:
         return
-    response.headers.setdefault("Cache-Control", PAGE_CACHE_CONTROL)
+    response.headers.setdefault("Cache-Control", shared_cache_control())
+    # A reader with a cookie of Hublet's may get another page at this address.
     response.vary.add("Cookie")
-    response.set_etag(etag or hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    response.set_etag(etag or _etag(response.get_data()))
     response.make_conditional(request)
 
 
@@ -311,6 +354,8 @@ def _forget_content_change(session: Session) -> None:
 def init_app(app: Flask) -> None:
     """Install the page cache around every request."""
     app.config.setdefault("PER_READER_COOKIES", [])
+    app.jinja_env.globals["page_is_personal"] = page_is_personal
     app.before_request(_serve_cached)
     app.after_request(_store_and_finish)
+    app.after_request(_no_session_for_a_shared_page)
     app.after_request(_long_lived_static)

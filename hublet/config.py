@@ -84,6 +84,13 @@ class DefaultConfig:
     # Entries kept per process by the in-process cache: 500 pages of ~60 KB stay under 30 MB.
     CACHE_THRESHOLD = 500
     PAGE_CACHE_ENABLED = True
+    # Anonymous pages are the same bytes for everyone (hublet/caching.py): browsers may keep one
+    # PAGE_MAX_AGE seconds (0: they always ask, and mostly get a 304), a proxy in front (nginx)
+    # PAGE_SHARED_MAX_AGE seconds, so a new story or an approved comment shows to every reader
+    # within that, and a stale copy for PAGE_STALE_WHILE_REVALIDATE more while it fetches anew.
+    PAGE_MAX_AGE = 0
+    PAGE_SHARED_MAX_AGE = 5
+    PAGE_STALE_WHILE_REVALIDATE = 30
     # Cookies that make a page the reader's own (their pending comments, a remembered comment
     # form): such readers never get or fill a shared cached page.
     PER_READER_COOKIES = [OWN_COMMENTS_COOKIE, COMMENTER_COOKIE]

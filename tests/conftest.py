@@ -164,8 +164,16 @@ def csrf_token_in(html: str, *, form: bool = False, where: str = "the page") -> 
 
 
 def csrf_token(client: FlaskClient, path: str = "/", *, form: bool = False) -> str:
-    """The CSRF token of the client's session, read from a page as a browser would."""
-    return csrf_token_in(client.get(path).get_data(as_text=True), form=form, where=path)
+    """The CSRF token of the client's session, read from a page as a browser would.
+
+    A page every anonymous reader shares carries none (hublet/form_tokens.py): its forms fetch
+    the reader's token from ``/form-token`` when they get focus, and so does this.
+    """
+    html = client.get(path).get_data(as_text=True)
+    if not (_FIELD_TOKEN if form else _HEADER_TOKEN).search(html):
+        html = client.get("/form-token", headers=HTMX).get_data(as_text=True)
+        form = True
+    return csrf_token_in(html, form=form, where=path)
 
 
 class LiveServer:

@@ -282,9 +282,6 @@ def test_a_published_story_and_an_approved_comment_show_through_nginx_soon(site,
     )
 
 
-@pytest.mark.xfail(
-    strict=False, reason="anonymous pages still set a session cookie (issue 16 part 1)"
-)
 def test_a_second_anonymous_page_request_is_an_nginx_hit(site, ctx):
     make_article("Breaking story")
     for path in ("/", "/article/breaking-story"):

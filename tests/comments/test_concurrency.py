@@ -32,7 +32,8 @@ def _session(base: str, slug: str) -> tuple[str, str]:
     """A session cookie and the form's CSRF token, as a browser would get them."""
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request("GET", f"/article/{slug}")
+    # The article page is the same for everyone; its form fetches the token on focus.
+    connection.request("GET", "/form-token")
     response = connection.getresponse()
     html = response.read().decode()
     cookie = "; ".join(
