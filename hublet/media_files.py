@@ -29,12 +29,13 @@ MEDIA_URL_PREFIX = "/media/"
 #: Old uploads path -> stored name, as JSON, beside the files.
 UPLOADS_INDEX = "wp-uploads-index.json"
 IMMUTABLE = "public, max-age=31536000, immutable"
-STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(?:jpg|png|gif|webp)$")
+STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(?:jpg|png|gif|webp|avif)$")
 _CONTENT_TYPES = {
     "jpg": "image/jpeg",
     "png": "image/png",
     "gif": "image/gif",
     "webp": "image/webp",
+    "avif": "image/avif",
 }
 
 
@@ -94,8 +95,10 @@ def media(name: str) -> Response:
     """A stored file, cached for a year: its name is its content."""
     if not STORED_NAME.match(name):
         abort(404)
+    digest, extension = name.rsplit(".", 1)
+    # The ETag is the content's hash, the same on every host: If-None-Match gets a 304.
     response = send_from_directory(
-        media_folder(), name, mimetype=_CONTENT_TYPES[name.rsplit(".", 1)[1]], max_age=0
+        media_folder(), name, mimetype=_CONTENT_TYPES[extension], max_age=0, etag=digest
     )
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["X-Content-Type-Options"] = "nosniff"
