@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hublet.feeds import bp as feeds_bp
     from hublet.media_files import bp as media_files_bp
     from hublet.moderation import bp as moderation_bp
+    from hublet.newsroom import bp as newsroom_bp
     from hublet.search import bp as search_bp
     from hublet.site import bp as site_bp
     from hublet.site.chrome import load_chrome
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(comments_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(newsroom_bp, url_prefix="/newsroom")
     app.register_blueprint(feeds_bp)
     app.register_blueprint(media_files_bp)
     # Last: its "/<slug>" static-page route must not shadow the others.

@@ -126,6 +126,8 @@ class Article(Model):
     excerpt: Mapped[str] = mapped_column(Text, default="")
     # Sanitized on every save (_through_the_gate below); never raw editor input.
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # What the newsroom's writer typed (body_html is made from it); "" for HTML-only stories.
+    body_markdown: Mapped[str] = mapped_column(Text, default="", server_default="")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
 
     hero_image: Mapped[str] = mapped_column(String(500), default="")

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from hublet.database import writing
 from hublet.extensions import db
 from hublet.layout import render_error
-from hublet.models import ContactMessage
+from hublet.models import Category, ContactMessage
 from tests.builders import (
     make_article,
     make_author,
@@ -159,7 +159,37 @@ def moderation_pages(app: Flask) -> dict[str, tuple[int, str]]:
     return pages
 
 
+def newsroom_pages(app: Flask) -> dict[str, tuple[int, str]]:
+    """The one login page, the newsroom's listing and the story editor (blank, with errors,
+    and a story being edited)."""
+    from hublet.moderation.accounts import create_account
+    from tests.newsroom.helpers import PASSWORD, story_fields
+
+    pages: dict[str, tuple[int, str]] = {}
+    create_account("desk", PASSWORD, "editor")  # in the test's app context, as site's rows
+    category_id = db.session.scalar(db.select(Category.id))
+    client = app.test_client()
+    response = client.get("/login")
+    pages["site-login"] = (response.status_code, response.get_data(as_text=True))
+    assert log_in(client, "desk").status_code == 303
+    response = client.get("/newsroom/new")
+    pages["newsroom-new"] = (response.status_code, response.get_data(as_text=True))
+    token = csrf_token(client, "/newsroom/new", form=True)
+    bad = story_fields(title="", category="0", body="<script>x</script>")
+    response = client.post("/newsroom/new", data={**bad, "csrf_token": token})
+    pages["newsroom-errors"] = (response.status_code, response.get_data(as_text=True))
+    good = story_fields(title="Ferry timetable changes", category=str(category_id))
+    response = client.post("/newsroom/new", data={**good, "csrf_token": token})
+    response = client.get(response.headers["Location"])
+    pages["newsroom-edit"] = (response.status_code, response.get_data(as_text=True))
+    for tab in ("drafts", "published"):
+        response = client.get(f"/newsroom/?status={tab}")
+        pages[f"newsroom-{tab}"] = (response.status_code, response.get_data(as_text=True))
+    return pages
+
+
 EXPECTED_STATUS = {
+    "newsroom-errors": 422,
     "not-found": 404,
     "article-not-found": 404,
     "contact-errors": 422,
@@ -188,7 +218,7 @@ def validate(files: list[Path]) -> list[dict]:
 
 
 def test_every_page_kind_is_valid_html(app, site, tmp_path):  # type: ignore[no-untyped-def]
-    pages = reader_pages(app, site) | moderation_pages(app)
+    pages = reader_pages(app, site) | moderation_pages(app) | newsroom_pages(app)
     files = []
     for name, (status, html) in pages.items():
         assert status == EXPECTED_STATUS.get(name, 200), f"{name}: status {status}"

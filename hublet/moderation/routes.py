@@ -152,6 +152,7 @@ def _login_at_the_site_root(state: BlueprintSetupState) -> None:
     """``/login``: the same view for everyone who logs in, private like moderation's pages."""
 
     def site_login() -> Response:
+        g.pop("moderator", None)  # as guard() does: never a value left from another request
         return keep_private(login())
 
     state.app.add_url_rule("/login", "login", site_login, methods=["GET", "POST"])

@@ -23,3 +23,29 @@ def log_in(client: FlaskClient, username: str, path: str = "/login"):  # type: i
     """Post the login form as a browser would (token from the login page)."""
     token = csrf_token(client, path)
     return client.post(path, data={"username": username, "password": PASSWORD, "csrf_token": token})
+
+
+def form_token(client: FlaskClient) -> str:
+    """The CSRF token of a logged-in writer, from the newsroom's editor form."""
+    return csrf_token(client, "/newsroom/new", form=True)
+
+
+def story_fields(**overrides: str) -> dict[str, str]:
+    """A complete, good story form (the category id is filled in by the caller)."""
+    fields = {
+        "title": "Harbour pilots strike",
+        "slug": "",
+        "category": "",
+        "tags": "Harbour, Labour",
+        "excerpt": "The pilots walked out at dawn.",
+        "body": "The **harbour** pilots walked out.\n\n## Why\n\nPay.",
+        "hero_image": "/static/img/harbour.jpg",
+        "hero_alt": "Boats at the quay",
+        "hero_caption": "The quay at dawn",
+        "hero_credit": "Rosa Writer",
+        "comments_open": "y",
+        "publish_at": "",
+        "action": "save",
+    }
+    fields.update(overrides)
+    return fields

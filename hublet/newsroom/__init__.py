@@ -1,0 +1,7 @@
+"""The newsroom: authors write stories in the browser, editors publish and schedule them."""
+
+from flask import Blueprint
+
+bp = Blueprint("newsroom", __name__)
+
+from hublet.newsroom import routes  # noqa: E402,F401
