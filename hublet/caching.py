@@ -238,6 +238,8 @@ def _no_session_for_a_shared_page(response: Response) -> Response:
         and session.modified
         and not page_is_personal()
         and not _is_per_reader_after(response)
+        # Only a session this request started: an existing one (a flash just shown) is saved.
+        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
     ):
         session.clear()
         session.modified = False
