@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hublet.articles import bp as articles_bp
     from hublet.comments import bp as comments_bp
     from hublet.feeds import bp as feeds_bp
+    from hublet.media import init_app as init_media
     from hublet.media_files import bp as media_files_bp
     from hublet.moderation import bp as moderation_bp
     from hublet.newsroom import bp as newsroom_bp
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     templating.init_app(app)
     seo.init_app(app)
+    init_media(app)
     errors.init_app(app)
     layout.init_app(app, chrome_loader=load_chrome)
     app.register_blueprint(articles_bp)

@@ -8,6 +8,7 @@ from hublet.articles.commands import COMMANDS as ARTICLE_COMMANDS
 from hublet.demo.commands import COMMANDS as DEMO_COMMANDS
 from hublet.editorial.commands import COMMANDS as EDITORIAL_COMMANDS
 from hublet.maintenance.commands import COMMANDS as MAINTENANCE_COMMANDS
+from hublet.media.commands import COMMANDS as MEDIA_COMMANDS
 from hublet.moderation.commands import COMMANDS as MODERATION_COMMANDS
 from hublet.search.commands import reindex_command
 
@@ -21,5 +22,6 @@ def register_commands(app: Flask) -> None:
         reindex_command,
         *EDITORIAL_COMMANDS,
         *MODERATION_COMMANDS,
+        *MEDIA_COMMANDS,
     ):
         app.cli.add_command(command)

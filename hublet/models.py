@@ -154,9 +154,15 @@ class Article(Model):
     # Approved comments only; kept by the comments service so that listings need no COUNT.
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    # A library picture as the hero; when None the hero_* columns above are what readers see.
+    hero_picture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("picture.id", ondelete="SET NULL"), nullable=True
+    )
+
     category: Mapped[Category] = relationship(lazy="raise")
     author: Mapped[Author] = relationship(lazy="raise")
     tags: Mapped[list[Tag]] = relationship(secondary=article_tag, lazy="raise", order_by=Tag.name)
+    hero_picture: Mapped[Picture | None] = relationship(lazy="raise")
 
     @property
     def reading_minutes(self) -> int:
@@ -304,6 +310,57 @@ class ArticleViewDay(Model):
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
     day: Mapped[datetime] = mapped_column(Date)
     views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Picture(Model):
+    """An uploaded picture: checked, oriented, stripped of metadata, kept in a few widths.
+
+    ``source_sha256`` is the hash of the upload's bytes, so the same upload twice is one row;
+    the files themselves are the variants, each named after the hash of its own bytes.
+    """
+
+    __tablename__ = "picture"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Upright (orientation applied) pixel size of the largest variant, and its format's extension.
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(8))
+    alt: Mapped[str] = mapped_column(String(300), default="")
+    caption: Mapped[str] = mapped_column(String(500), default="")
+    credit: Mapped[str] = mapped_column(String(200), default="")
+    uploader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    variants: Mapped[list[PictureVariant]] = relationship(
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="(PictureVariant.format, PictureVariant.width)",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Picture {self.id} {self.width}x{self.height}>"
+
+
+class PictureVariant(Model):
+    """One stored file of a picture: a width in a format, under its content address."""
+
+    __tablename__ = "picture_variant"
+    __table_args__ = (
+        UniqueConstraint("picture_id", "format", "width", name="uq_picture_variant_size"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    picture_id: Mapped[int] = mapped_column(ForeignKey("picture.id", ondelete="CASCADE"))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(8))
+    bytes: Mapped[int] = mapped_column(Integer)
+    # The storage key: "<sha256 of the stored bytes>.<format>".
+    key: Mapped[str] = mapped_column(String(80))
 
 
 class ContentVersion(Model):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from hublet.extensions import db
-from hublet.models import Article, Author, Category, Tag, article_category, article_tag
+from hublet.models import Article, Author, Category, Picture, Tag, article_category, article_tag
 from hublet.paging import Cursor, Page, keyset_page, numbered_page, older_than
 from hublet.timeutil import utcnow
 
@@ -19,9 +19,11 @@ def is_visible() -> ColumnElement[bool]:
 
 def _cards(statement: Select) -> Select:
     """Newest first, with what a card shows (category, author) joined in."""
-    return statement.options(joinedload(Article.category), joinedload(Article.author)).order_by(
-        Article.published_at.desc(), Article.id.desc()
-    )
+    return statement.options(
+        joinedload(Article.category),
+        joinedload(Article.author),
+        selectinload(Article.hero_picture).selectinload(Picture.variants),
+    ).order_by(Article.published_at.desc(), Article.id.desc())
 
 
 def _place(article: Article) -> Cursor:
@@ -107,6 +109,7 @@ def visible_article(slug: str) -> Article | None:
             joinedload(Article.category),
             joinedload(Article.author),
             selectinload(Article.tags),
+            selectinload(Article.hero_picture).selectinload(Picture.variants),
         )
     )
     return db.session.scalar(statement)

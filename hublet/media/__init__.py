@@ -1,4 +1,19 @@
-"""The media library: pictures checked by decoding, stripped of metadata, kept in a few widths.
+"""The media library: pictures uploaded (or added with ``flask media add``), checked by
+decoding, stripped of metadata, kept in a few widths, and rendered as responsive ``<img>``.
 
-``processing`` makes the files and ``storage`` keeps them.
+``processing`` makes the files, ``storage`` keeps them, ``library`` records them, and
+``templates/media/_picture.html`` shows them; :func:`init_app` gives templates ``media_url``
+and ``hero_picture``.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Templates reach stored files through the app's storage, and an article's picture."""
+    from hublet.media.rendering import hero_picture, media_url
+
+    app.add_template_global(media_url, "media_url")
+    app.add_template_global(hero_picture, "hero_picture")
