@@ -126,7 +126,8 @@ def _sent_token() -> str | None:
 
 def _check_shared_forms() -> None:
     """The CSRF check of the endpoints registered by ``init_app`` (see the module doc)."""
-    needs_stamp = current_app.extensions["hublet_shared_forms"].get(request.endpoint)
+    endpoint = request.endpoint or ""
+    needs_stamp = current_app.extensions["hublet_shared_forms"].get(endpoint)
     if needs_stamp is None or request.method not in current_app.config["WTF_CSRF_METHODS"]:
         return
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -134,7 +135,7 @@ def _check_shared_forms() -> None:
     if (
         _sent_token() is None
         and sent_from_this_site()
-        and (not needs_stamp or stamp_is_valid(request.endpoint, request.form.get(STAMP_FIELD)))
+        and (not needs_stamp or stamp_is_valid(endpoint, request.form.get(STAMP_FIELD)))
     ):
         g.csrf_valid = True  # the form's own token field accepts this, as after csrf.protect()
         return
