@@ -135,3 +135,20 @@ def test_robots_txt(client, ctx):
     assert response.headers["Content-Type"].startswith("text/plain")
     assert "Disallow: /moderation/" in text and "Disallow: /search" in text
     assert "Sitemap: http://localhost/sitemap.xml" in text
+
+
+def test_a_story_filed_under_a_second_category_is_in_that_category_feed(client, ctx):
+    from sqlalchemy import insert
+
+    from hublet.extensions import db
+    from hublet.models import article_category
+
+    world = make_category("World", slug="world")
+    science = make_category("Science", slug="science")
+    story = make_article("Moon water found", category=world)
+    db.session.execute(insert(article_category).values(article_id=story.id, category_id=science.id))
+    db.session.commit()
+
+    titles = [item.findtext("title") for item in xml(client, "/category/science/feed").iter("item")]
+    assert titles == ["Moon water found"]
+    assert "Moon water found" in client.get("/category/science").get_data(as_text=True)

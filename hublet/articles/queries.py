@@ -62,18 +62,23 @@ def latest_articles(
 def category_articles(
     category: Category, page: int, per_page: int, before: Cursor | None = None
 ) -> Page[Article]:
-    """A category archive: its articles, and those filed here as well (``article_category``).
+    """A category archive: its articles, and those filed here as well."""
+    return _page_of(and_(is_visible(), filed_under(category.id)), page, per_page, before)
+
+
+def filed_under(category_id: int) -> ColumnElement[bool]:
+    """Articles of a category: its own, and those filed there as well (``article_category``).
 
     The OR costs the category's own index (the planner walks the site-wide listing instead),
-    so it is asked only when some article is filed here as well: one indexed lookup.
+    so it is added only when some article is filed there as well: one indexed lookup.
     """
-    in_category = Article.category_id == category.id
+    in_category: ColumnElement[bool] = Article.category_id == category_id
     also_here = select(article_category.c.article_id).where(
-        article_category.c.category_id == category.id
+        article_category.c.category_id == category_id
     )
     if db.session.scalar(select(also_here.exists())):
         in_category = or_(in_category, Article.id.in_(also_here))
-    return _page_of(and_(is_visible(), in_category), page, per_page, before)
+    return in_category
 
 
 def author_articles(

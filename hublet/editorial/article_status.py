@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from hublet import signals
+from hublet.articles.queries import filed_under
 from hublet.database import writing
 from hublet.editorial.errors import EditorialError
 from hublet.extensions import db
@@ -103,7 +104,7 @@ def list_articles(
     elif status == "draft":
         conditions.append(Article.status == "draft")
     if (found := _by_slug(Category, category, "category")) is not None:
-        conditions.append(Article.category_id == found.id)
+        conditions.append(filed_under(found.id))
     if (found := _by_slug(Author, author, "author")) is not None:
         conditions.append(Article.author_id == found.id)
     if (found := _by_slug(Tag, tag, "tag")) is not None:

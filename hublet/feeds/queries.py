@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, null, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from hublet.articles.queries import is_visible
+from hublet.articles.queries import filed_under, is_visible
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Page, Tag, article_tag
 from hublet.timeutil import utcnow
@@ -37,7 +37,7 @@ def feed_articles(limit: int, category: Category | None = None) -> list[Article]
         .limit(limit)
     )
     if category is not None:
-        statement = statement.where(Article.category_id == category.id)
+        statement = statement.where(filed_under(category.id))
     return list(db.session.scalars(statement))
 
 
