@@ -127,6 +127,8 @@ def save_story(
                 None,
             )
         elif action == "unpublish":
+            if article.status != "published":
+                action = "save"  # nothing to take down: a plain save, not an audit entry
             article.status = "draft"
         db.session.flush()
         if action in ("publish", "schedule", "unpublish"):

@@ -94,6 +94,9 @@ def test_an_author_writes_and_submits_an_editor_publishes_and_readers_see_it(app
     story_id(post_story(editor, f"/newsroom/{new}/edit", category=str(news), action="unpublish"))
     assert row(app, new).status == "draft"
     assert ("editor", "unpublish", new) in audit_actions(app)
+    entries = len(audit_actions(app))
+    story_id(post_story(editor, f"/newsroom/{new}/edit", category=str(news), action="unpublish"))
+    assert len(audit_actions(app)) == entries  # a draft has nothing to take down
     assert app.test_client().get("/article/harbour-pilots-strike").status_code == 404
 
 
