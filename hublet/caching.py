@@ -29,17 +29,19 @@ A page's key holds the scheme, host, path and only the query parameters its view
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
-from sqlalchemy import event, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from hublet.extensions import cache, db
-from hublet.models import ContentVersion
-from hublet.timeutil import site_today
+from hublet.models import Article, ContentVersion
+from hublet.timeutil import site_today, utcnow
 
 #: Tables whose rows readers see: a write to any of them retires every cached page.
 CONTENT_TABLES = frozenset(
@@ -119,9 +121,53 @@ def content_version(*, before_any_query: bool = False) -> int:
     return g.content_version
 
 
+#: How many upcoming publication times are remembered per content version (then read again).
+_UPCOMING = 50
+_Schedule = tuple[datetime | None, tuple[datetime, ...]]
+
+
+def _schedule(version: int) -> _Schedule:
+    """The newest publication time readers could see, and the next ones scheduled.
+
+    Read once per content version and process (two indexed reads), because a scheduled story
+    appears when its time comes, with no write to bump the version. Both parts are facts of the
+    data, not of the moment they were read, so any process reading them agrees.
+    """
+    memo: dict[int, _Schedule] = current_app.extensions.setdefault("hublet_schedules", {})
+    now = utcnow()
+    schedule = memo.get(version)
+    if schedule is None or (len(schedule[1]) == _UPCOMING and schedule[1][-1] <= now):
+        published = Article.status == "published"
+        latest = db.session.scalar(
+            select(func.max(Article.published_at)).where(published, Article.published_at <= now)
+        )
+        upcoming = db.session.scalars(
+            select(Article.published_at)
+            .where(published, Article.published_at > now)
+            .order_by(Article.published_at)
+            .limit(_UPCOMING)
+        )
+        schedule = (latest, tuple(when for when in upcoming if when is not None))
+        if len(memo) > 16:
+            memo.clear()
+        memo[version] = schedule
+    return schedule
+
+
+def content_generation(*, before_any_query: bool = False) -> str:
+    """What cached pages and data are keyed by: the content version, and the newest
+    publication time readers can see by now (a scheduled story's time passing changes it)."""
+    version = content_version(before_any_query=before_any_query)
+    latest, upcoming = _schedule(version)
+    passed = bisect_right(upcoming, utcnow())
+    if passed:
+        latest = upcoming[passed - 1]
+    return f"{version}.{latest.isoformat() if latest else ''}"
+
+
 def cached(name: str, build: Callable[[], Any], timeout: int | None = None) -> Any:
     """``build()``'s value, shared between requests until the content changes."""
-    key = f"data:{content_version()}:{name}"
+    key = f"data:{content_generation()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
@@ -161,8 +207,8 @@ def _page_key() -> str | None:
     # Not the port: any port passes the host check, and each must not make a new entry.
     address = f"{request.scheme}://{_host_name(request.host)}{request.path}?{query}"
     # "anon": pages without any reader's token (a cache from before held a token placeholder).
-    version = content_version(before_any_query=True)
-    return f"page:anon:{version}:{day}:{variant}:{address}"
+    generation = content_generation(before_any_query=True)
+    return f"page:anon:{generation}:{day}:{variant}:{address}"
 
 
 def _host_name(host: str) -> str:

@@ -104,7 +104,8 @@ def test_a_scheduled_story_appears_when_its_time_comes(app, people, news, monkey
     app.config["TIMEZONE"] = "Europe/Paris"
     start = datetime(2030, 6, 1, 8, 0)  # 10:00 in Paris
     clock = {"now": start}
-    for module in ("hublet.articles.queries", "hublet.newsroom.routes", "hublet.newsroom.queries"):
+    modules = ("hublet.articles.queries", "hublet.newsroom.routes", "hublet.newsroom.queries")
+    for module in (*modules, "hublet.caching"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: clock["now"])
     editor = writer(app, "editor")
     new = story_id(post_story(editor, category=str(news)))
@@ -125,9 +126,11 @@ def test_a_scheduled_story_appears_when_its_time_comes(app, people, news, monkey
     )
     assert audit_actions(app)[-1][:2] == ("editor", "schedule")
     assert app.test_client().get("/article/harbour-pilots-strike").status_code == 404
+    reader = app.test_client()
+    assert "Harbour pilots strike" not in reader.get("/").get_data(as_text=True)
+    assert reader.get("/").headers["X-Hublet-Cache"] == "hit"  # the home page is cached
 
     clock["now"] = start + timedelta(minutes=2)
-    reader = app.test_client()
     assert "Harbour pilots strike" in reader.get("/").get_data(as_text=True)
     assert reader.get("/article/harbour-pilots-strike").status_code == 200
     listing = editor.get("/newsroom/?status=published").get_data(as_text=True)
