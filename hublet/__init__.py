@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hublet.comments import bp as comments_bp
     from hublet.feeds import bp as feeds_bp
     from hublet.media import init_app as init_media
+    from hublet.media.routes import bp as media_library_bp
     from hublet.media_files import bp as media_files_bp
     from hublet.moderation import bp as moderation_bp
     from hublet.newsroom import bp as newsroom_bp
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(newsroom_bp, url_prefix="/newsroom")
+    app.register_blueprint(media_library_bp, url_prefix="/newsroom/media")
     app.register_blueprint(feeds_bp)
     app.register_blueprint(media_files_bp)
     # Last: its "/<slug>" static-page route must not shadow the others.

@@ -12,8 +12,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Templates reach stored files through the app's storage, and an article's picture."""
+    """Templates reach stored files through the app's storage, and an article's picture;
+    the library's upload form may send pictures larger than other forms."""
     from hublet.media.rendering import hero_picture, media_url
+    from hublet.media.routes import allow_uploads
 
     app.add_template_global(media_url, "media_url")
     app.add_template_global(hero_picture, "hero_picture")
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)

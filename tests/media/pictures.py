@@ -88,3 +88,9 @@ SVG_WITH_SCRIPT = b"""<?xml version="1.0"?>
   <script>alert(document.cookie)</script>
   <rect width="100" height="100" fill="red"/>
 </svg>"""
+
+
+def noisy_photo(width: int = 1200, height: int = 800) -> bytes:
+    """A JPEG as heavy as a real photo (noise keeps every pixel's detail)."""
+    image = Image.merge("RGB", [Image.effect_noise((width, height), 60 + 10 * i) for i in range(3)])
+    return encoded(image, "JPEG", quality=90)
