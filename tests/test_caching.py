@@ -50,7 +50,7 @@ def test_approving_a_comment_updates_the_cached_article_page(client, ctx):
 
 
 def test_each_reader_gets_their_own_csrf_token_for_a_cached_page(app, ctx):
-    """The cached page carries no token (issue 16): each reader's form fetches their own."""
+    """The cached page carries no token: each reader's form fetches their own."""
     make_article("Shared page")
     alice, bob = app.test_client(), app.test_client()
     alice_html = alice.get("/contact-us").get_data(as_text=True)

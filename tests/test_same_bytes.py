@@ -1,4 +1,4 @@
-"""Anonymous pages are the same bytes for everyone (issue 16): no cookie, no per-reader token,
+"""Anonymous pages are the same bytes for everyone: no cookie, no per-reader token,
 an ETag that holds until readers would see a change, and forms that still refuse forged posts."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 16 in a real browser: an anonymous reader gets no cookie until they start to write,
+"""In a real browser: an anonymous reader gets no cookie until they start to write,
 and the forms on the shared pages still post, with JavaScript (the token fetched on focus) and
 without it (the page's stamp, sent from this site)."""
 

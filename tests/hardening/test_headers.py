@@ -76,7 +76,7 @@ def test_over_https_hsts_and_a_host_prefixed_secure_session_cookie(app_config):
     client = app.test_client()
     response = client.get("/contact-us", base_url="https://localhost")
     assert_hardened(response, https=True)
-    # Reading the page starts no session (issue 16): its form's token, fetched on focus, does.
+    # Reading the page starts no session: its form's token, fetched on focus, does.
     cookie = client.get("/form-token", base_url="https://localhost").headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=")
     assert "Secure" in cookie

@@ -192,7 +192,7 @@ def test_made_up_query_parameters_are_served_but_never_stored(app, client, ctx):
 def test_a_readers_own_pages_are_private(app, client, ctx):
     make_article("Harbour reopens", slug="harbour-reopens")
     anonymous = client.get("/article/harbour-reopens")
-    # Same bytes for all (issue 16): a proxy may keep it a few seconds, browsers revalidate.
+    # Same bytes for all: a proxy may keep it a few seconds, browsers revalidate.
     assert anonymous.headers["Cache-Control"].startswith("public, max-age=0, s-maxage=")
     # A held comment: the page now shows it to its author only.
     app.config["COMMENT_FIRST_TIME_HOLD"] = True
