@@ -74,9 +74,22 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
     "uploads address in a body is copied into this site's media folder (pictures checked by "
     "their content) and pointed there. Missing or refused files are listed by name.",
 )
+@click.option(
+    "--permalinks",
+    metavar="STRUCTURE",
+    default=None,
+    help="The old site's permalink structure in WordPress's tags, e.g. "
+    "'/%year%/%monthnum%/%postname%/' (%year% %monthnum% %day% %hour% %minute% %second% "
+    "%post_id% %postname% %category% %author%; it must name %postname% or %post_id%). "
+    "Without it the structure is read from the posts' links in the export. Old links of "
+    "this structure redirect to their stories.",
+)
 @clear_errors
 def import_wordpress_command(
-    export_files: tuple[str, ...], media_url: str | None, media_dir: str | None
+    export_files: tuple[str, ...],
+    media_url: str | None,
+    media_dir: str | None,
+    permalinks: str | None,
 ) -> None:
     """Import a WordPress export (WXR 1.0 to 1.2, self-hosted or WordPress.com): posts, pages,
     categories, tags, authors, comments. Several files are one export (posts in one, their
@@ -100,6 +113,7 @@ def import_wordpress_command(
             raise EditorialError(f"No such file: {export_file}")
     size = sum(os.path.getsize(export_file) for export_file in export_files)
     media_url = _media_url(media_url)
+    permalinks = _permalinks(permalinks)
     media_files = WordPressMedia(Path(media_dir), media_folder()) if media_dir else None
     try:
         with click.progressbar(length=size, label="Reading the export") as bar:
@@ -108,6 +122,7 @@ def import_wordpress_command(
                 progress=_byte_progress(bar),
                 media_url=media_url,
                 media_files=media_files,
+                permalinks=permalinks,
             )
     except EditorialError as error:
         partial = getattr(error, "report", None)
@@ -126,6 +141,17 @@ def _media_url(value: str | None) -> str | None:
             f"--media-url must be an http(s) address or a path starting with '/': {value!r}"
         )
     return value if value.endswith("/") else value + "/"
+
+
+def _permalinks(value: str | None) -> str | None:
+    from hublet.site.permalinks import check_structure
+
+    if value is None:
+        return None
+    try:
+        return check_structure(value)
+    except ValueError as error:
+        raise EditorialError(str(error)) from None
 
 
 @click.command("import-markdown")

@@ -45,9 +45,11 @@ from hublet.editorial.report import ImportReport
 from hublet.editorial.taxonomy import ensure_author, ensure_category, ensure_tag
 from hublet.editorial.wp_content import Attachment, render_wordpress_body
 from hublet.editorial.wp_media import WordPressMedia
+from hublet.editorial.wp_permalinks import PermalinkVotes, structure_of
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Comment, Page, Tag, article_category
 from hublet.sanitize import clean_article_html, clean_comment_html, clean_web_url, html_to_text
+from hublet.site.permalinks import store_structure
 from hublet.text import make_excerpt, slugify
 from hublet.timeutil import utcnow
 
@@ -228,6 +230,7 @@ class WordPressImporter:
         progress: Callable[[int], None] | None = None,
         media_url: str | None = None,
         media_files: WordPressMedia | None = None,
+        permalinks: str | None = None,
     ) -> None:
         self.paths = [paths] if isinstance(paths, str) else list(paths)
         self.progress = progress
@@ -247,6 +250,8 @@ class WordPressImporter:
         self.post_formats: Counter[str] = Counter()
         self.feedback: Counter[str] = Counter()  # pingbacks and trackbacks skipped
         self.saw_wxr = False
+        self.permalinks = permalinks  # --permalinks, checked; else read from the links
+        self.permalink_votes = PermalinkVotes()
 
     def run(self) -> ImportReport:
         """Import every file, committing every ``BATCH`` items; signals the search index."""
@@ -275,6 +280,7 @@ class WordPressImporter:
                 self._attach_late_pictures()
                 self._render_late_galleries()
                 self._summarize()
+                self._store_permalinks()
                 if self.media_files is not None:
                     self.media_files.save_index()
                 db.session.commit()
@@ -322,6 +328,38 @@ class WordPressImporter:
             self.report.warnings.append(
                 f"post formats ({counts}) are not kept: Hublet shows every article alike"
             )
+
+    def _store_permalinks(self) -> None:
+        """Keep the old site's permalink structure for the old-link redirects."""
+        structure = self.permalinks
+        if structure is None:
+            structure = self.permalink_votes.winner
+            if structure is None:
+                return  # no published post with a link: nothing to read it from
+            shown = structure or "plain (/?p=ID)"
+            self.report.warnings.append(
+                f"permalink structure read from the posts' links: {shown} "
+                "(give --permalinks if that is wrong)"
+            )
+        store_structure(structure)
+
+    def _vote_permalink(self, item: WxrItem, status: str) -> None:
+        """A published post's ``<link>`` shows the site's permalink structure."""
+        link = item.get("link")
+        if self.permalinks is not None or status != "publish" or not link:
+            return
+        known = set(self.category_slugs.values())
+        self.permalink_votes.add(
+            structure_of(
+                link,
+                post_id=item.wp_id,
+                slug=unquote(item.get("wp:post_name")),
+                date=_date(item.get("wp:post_date"), item.get("wp:post_date_gmt")),
+                categories=known
+                | {nicename for domain, nicename, _ in item.terms if domain == "category"},
+                author=item.get("dc:creator"),
+            )
+        )
 
     def _dispatch(self, name: str, element: Element) -> None:
         if name == "wp:wxr_version":
@@ -564,6 +602,7 @@ class WordPressImporter:
         db.session.flush()  # once: the search index follows every flush that touches it
         self._file_elsewhere(article, elsewhere)
         self.report.count("articles", created)
+        self._vote_permalink(item, status)
         self._comments(article, item)
 
     def _teaser(self, teaser: str, item: WxrItem) -> str:
@@ -799,6 +838,11 @@ def import_wordpress(
     progress: Callable[[int], None] | None = None,
     media_url: str | None = None,
     media_files: WordPressMedia | None = None,
+    permalinks: str | None = None,
 ) -> ImportReport:
-    """Import the WXR file(s) at ``paths`` as one export; see :class:`WordPressImporter`."""
-    return WordPressImporter(paths, progress, media_url, media_files).run()
+    """Import the WXR file(s) at ``paths`` as one export; see :class:`WordPressImporter`.
+
+    ``permalinks`` (already checked) is the old site's structure; without it the structure
+    is read from the posts' links, where they show it.
+    """
+    return WordPressImporter(paths, progress, media_url, media_files, permalinks).run()

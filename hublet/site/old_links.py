@@ -8,6 +8,11 @@ slugs could be ambiguous; Hublet's article slugs are unique, so every structure 
 offers (``/%year%/%monthnum%/%day%/%postname%/``, ``/%year%/%monthnum%/%postname%/``,
 ``/archives/%post_id%``, ``/%postname%/``, ``/%category%/%postname%/`` and child pages
 ``/parent/child/``) is answered by the slug or the id alone.
+When ``flask import-wordpress`` stored the old site's structure (``--permalinks`` or read
+from the export), links of a structure these rules do not cover (``/news/%postname%.html``,
+``/%category%/%post_id%/``, ``/blog/%year%/%postname%/``) are matched against it before
+a 404: by a catch-all rule that, like ``/<section>/<slug>/``, never takes a first segment a
+Hublet route starts with.
 ``?replytocom=ID`` (a WordPress Reply link) is kept in Hublet's comment ids when the comment
 came over, and dropped otherwise.
 """
@@ -45,14 +50,25 @@ def _register_section_converter(state: BlueprintSetupState) -> None:
             taken.add(first)
     names = "|".join(re.escape(name) for name in sorted(taken))
 
+    free = rf"(?!(?:{names})(?![^/]))"
+
     class SectionConverter(BaseConverter):
-        regex = rf"(?!(?:{names})(?![^/]))[^/]+"
+        regex = rf"{free}[^/]+"
+
+    class PermalinkConverter(BaseConverter):
+        """A whole path (slashes too) whose first segment no Hublet route starts with."""
+
+        regex = rf"{free}[^/].*"
+        part_isolating = False
 
     state.app.url_map.converters["wp_section"] = SectionConverter
+    state.app.url_map.converters["wp_permalink"] = PermalinkConverter
 
 
 def moved(address: str | None) -> Response:
     """A permanent redirect to ``address``, or 404 when there is nothing to go to."""
+    if address is None:
+        address = redirects.structured_address(request.path)
     if address is None:
         abort(404)
     return redirect(redirects.reply_link(address, request.args.get("replytocom")), code=301)
@@ -88,6 +104,12 @@ def wordpress_section_link(section: str, slug: str) -> Response:
     return moved(redirects.post_name_address(slug))
 
 
+@bp.get("/<wp_permalink:path>")
+def wordpress_structure_link(path: str) -> Response:
+    """A link of the structure the import stored (``/news/slug.html``), or a 404."""
+    return moved(None)
+
+
 @bp.get("/category/<path:path>/")
 def wordpress_category_link(path: str) -> Response:
     """``/category/news/`` (or ``/category/parent/child/``, ``.../feed/``, ``.../page/2/``)."""
@@ -115,10 +137,10 @@ def _archive(kind: str, path: str) -> Response:
     if feed:
         parts = parts[:-1]
     if not parts:
-        abort(404)
+        return moved(None)
     address = redirects.archive_address(kind, parts[-1])  # nested categories: the last one
     if address is None:
-        abort(404)
+        return moved(None)  # a story of the site's own structure, or a 404
     if feed:
         if kind != "category":
             return moved(url_for("feeds.rss"))

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from hublet.articles.queries import is_visible
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Comment, Page, Tag
+from hublet.site.permalinks import match_structure, stored_structure
 from hublet.templating import page_url
 from hublet.text import slugify
 
@@ -52,6 +53,25 @@ def post_name_address(slug: str) -> str | None:
     if page is not None:
         return page_url(page)
     return visible_article_address(slug)
+
+
+def structured_address(path: str) -> str | None:
+    """A link of the old site's own permalink structure (stored by the import), when it names
+    a story a reader may see: by its WordPress id, else by its slug (slugs are unique)."""
+    if len(path) > 2000:  # longer than any permalink; spares the matcher
+        return None
+    structure = stored_structure()
+    if structure is None:
+        return None
+    tags = match_structure(structure, path)  # request.path: already decoded
+    if tags is None:
+        return None
+    if tags.get("post_id"):
+        found = db.session.scalar(
+            select(Article.slug).where(Article.wp_post_id == int(tags["post_id"]), is_visible())
+        )
+        return url_for("articles.article", slug=found) if found is not None else None
+    return visible_article_address(tags["postname"])
 
 
 _ARCHIVES: dict[str, tuple[type[Author] | type[Category] | type[Tag], str]] = {
