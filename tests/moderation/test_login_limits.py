@@ -150,8 +150,10 @@ def test_the_device_cookie_is_signed_long_lived_and_kept_from_scripts(app, site,
     assert max_age >= 90 * 86400
 
 
-def test_the_device_cookie_is_secure_under_https(app_config, monkeypatch):
+def test_the_device_cookie_is_secure_under_https(app, app_config, monkeypatch):
     from hublet import create_app
+
+    # ``app`` first: on PostgreSQL it empties the tables an earlier test filled.
     from hublet.moderation import accounts
 
     app_config["HTTPS"] = True
