@@ -56,17 +56,7 @@ def allow_uploads() -> None:
         request.max_form_memory_size = 1024 * 1024
 
 
-@bp.before_request
-def forget_account() -> None:
-    """Each request checks its account afresh."""
-    g.pop("moderator", None)
-
-
-@bp.after_request
-def keep_private(response: Response) -> Response:
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+auth.staff_desk(bp)
 
 
 @bp.context_processor

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, g, make_response, redirect, request, session, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response  # what views return: redirect() makes this base class
 
@@ -189,10 +189,28 @@ def require_role(*roles: str, login_endpoint: str = "login") -> Callable[[View],
     return decorate
 
 
+def keep_private(response: Response) -> Response:
+    """Staff pages are for the people who log in: never indexed, never cached."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def forget_account() -> None:
+    """Never trust an account left in ``g`` from another request: each one checks afresh."""
+    g.pop("moderator", None)
+
+
+def staff_desk(blueprint: Blueprint) -> None:
+    """Make ``blueprint`` a desk people log in to (moderation, the newsroom, the media library):
+    each request checks its account afresh, and no page is indexed or kept by any cache."""
+    blueprint.before_request(forget_account)
+    blueprint.after_request(keep_private)
+
+
 def guard() -> Response | None:
     """``before_request`` of the moderation blueprint: moderators, editors and admins get in;
     every other logged-in account may only log out."""
-    g.pop("moderator", None)  # never trust a value left from another request
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if request.endpoint in ANY_ROLE_ENDPOINTS:

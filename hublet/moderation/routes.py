@@ -45,18 +45,13 @@ SETTINGS_FIELDS = (
 )
 
 
+auth.staff_desk(bp)  # registered first: the account is forgotten before the guard reads it
+
+
 @bp.before_request
 def require_moderator() -> Response | None:
     """Every route but the login needs a logged-in moderator."""
     return auth.guard()
-
-
-@bp.after_request
-def keep_private(response: Response) -> Response:
-    """Moderation pages are for moderators only: never indexed, never cached."""
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.context_processor
@@ -152,8 +147,8 @@ def _login_at_the_site_root(state: BlueprintSetupState) -> None:
     """``/login``: the same view for everyone who logs in, private like moderation's pages."""
 
     def site_login() -> Response:
-        g.pop("moderator", None)  # as guard() does: never a value left from another request
-        return keep_private(login())
+        auth.forget_account()  # as on the desks: never a value left from another request
+        return auth.keep_private(login())
 
     state.app.add_url_rule("/login", "login", site_login, methods=["GET", "POST"])
 

@@ -30,18 +30,7 @@ writers = auth.require_role(*roles.WRITERS)
 page = functools.partial(render_page, with_chrome=False)
 
 
-@bp.before_request
-def forget_account() -> None:
-    """Never trust an account left in ``g`` from another request: each one checks afresh."""
-    g.pop("moderator", None)
-
-
-@bp.after_request
-def keep_private(response: Response) -> Response:
-    """Newsroom pages are for its people only: never indexed, never cached."""
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+auth.staff_desk(bp)
 
 
 @bp.context_processor
