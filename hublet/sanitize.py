@@ -14,6 +14,7 @@ itself, because Core inserts skip the ORM's events.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from html import unescape
 from typing import Any
@@ -161,8 +162,19 @@ def _nofollow_ugc(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-# No skip_tags: bleach double-escapes the text of skipped tags (``<code>a &lt; b</code>``).
-_comment_linker = Linker(callbacks=[_nofollow_ugc], parse_email=False)
+# One Linker per thread: a Linker keeps its html5lib parser and serializer between calls, so
+# two requests linkifying at once on one shared Linker can swap or lose each other's markup.
+_linkers = threading.local()
+
+
+def _comment_linker() -> Linker:
+    linker = getattr(_linkers, "linker", None)
+    if linker is None:
+        # No skip_tags: bleach double-escapes the text of skipped tags (``<code>a &lt; b</code>``).
+        linker = _linkers.linker = Linker(callbacks=[_nofollow_ugc], parse_email=False)
+    return linker
+
+
 _BLOCK_START = re.compile(r"^<(p|blockquote|ul|ol)[\s>]", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
@@ -189,7 +201,7 @@ def clean_comment_html(text: str) -> str:
         p if _BLOCK_START.match(p) else "<p>" + p.replace("\n", "<br>\n") + "</p>"
         for p in paragraphs
     )
-    linked = _comment_linker.linkify(html)
+    linked = _comment_linker().linkify(html)
     # Linkify reparses the markup; clean once more so nothing it produced escapes the policy.
     return _EMPTY_PARAGRAPH.sub("", clean_comment_markup(linked))
 
