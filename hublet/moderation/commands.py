@@ -67,12 +67,8 @@ def create_user_command(username: str, role: str, password_stdin: bool) -> None:
     """Add an account that logs in at /login; without --password-stdin a random password is
     generated and printed once (no account is ever made with a password known in advance)."""
     _account_call(accounts.check_new_username, username, "account")  # before reading a password
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
-    if password_stdin and not password:
-        raise click.ClickException("No password was given on standard input.")
-    generated = not password
-    if generated:
-        password = accounts.generate_password()
+    generated = not password_stdin
+    password = accounts.generate_password() if generated else _read_new_password(from_stdin=True)
     account = _account_call(accounts.create_account, username, password, role)
     click.echo(f"Created {account.role} {account.username!r}.")
     if generated:
