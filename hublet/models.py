@@ -154,6 +154,14 @@ class Article(Model):
     # Approved comments only; kept by the comments service so that listings need no COUNT.
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    # Bumped by every save: a save that started from an older version is refused (409), so
+    # two people on one story never overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # In the trash since then (a draft no reader sees); restorable for 30 days, then purged.
+    trashed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # An editor's note when sending a story back to its author ("" when there is none).
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
     # A library picture as the hero; when None the hero_* columns above are what readers see.
     hero_picture_id: Mapped[int | None] = mapped_column(
         ForeignKey("picture.id", ondelete="SET NULL"), nullable=True
@@ -191,8 +199,49 @@ class Page(Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the newsroom's editor typed (body_html is made from it); "" for seeded/imported HTML.
+    body_markdown: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Bumped by every save, as Article.version: a stale save is refused, never overwrites.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # The page's id on the WordPress site it was imported from (re-imports, /?page_id=ID).
     wp_post_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True, index=True)
+
+
+class ArticleRevision(Model):
+    """A story as it was at one save of a published story, or at a submit: who, when, what.
+
+    The editor lists them, shows a diff against the current text, and restores one (which
+    is itself a new save, so nothing is ever lost by restoring)."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (Index("ix_article_revision_article", "article_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    # The article's version this revision was saved as.
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    # What made it: "save", "submit", "publish", "schedule", "restore".
+    reason: Mapped[str] = mapped_column(String(16), default="save")
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL"), nullable=True
+    )
+    account_name: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ArticleOldSlug(Model):
+    """A slug a published story had before an editor changed it: the old address 301s."""
+
+    __tablename__ = "article_old_slug"
+
+    slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ContactMessage(Model):
