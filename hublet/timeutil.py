@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+#: How far the clock is moved ahead: always zero but in tests (:func:`moved_clock`), which
+#: check that a story scheduled for a minute appears at that minute without waiting for it.
+_clock_offset = timedelta(0)
+
 
 def utcnow() -> datetime:
     """The current time as naive UTC, the form every timestamp is stored in."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _clock_offset
+
+
+def site_today() -> datetime:
+    """Now, in the site's zone."""
+    return datetime.now(site_zone()) + _clock_offset
+
+
+@contextmanager
+def moved_clock(ahead: timedelta) -> Iterator[None]:
+    """For tests: every reader of :func:`utcnow` sees the time ``ahead`` of the real one."""
+    global _clock_offset
+    before = _clock_offset
+    _clock_offset = before + ahead
+    try:
+        yield
+    finally:
+        _clock_offset = before
 
 
 def site_zone() -> ZoneInfo:
@@ -21,11 +44,6 @@ def site_zone() -> ZoneInfo:
 def to_site_time(value: datetime) -> datetime:
     """Convert a stored naive-UTC timestamp to an aware one in the site's zone."""
     return value.replace(tzinfo=UTC).astimezone(site_zone())
-
-
-def site_today() -> datetime:
-    """Now, in the site's zone."""
-    return datetime.now(site_zone())
 
 
 def format_date(value: datetime | None) -> str:
