@@ -11,14 +11,17 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from hublet.extensions import db
-from hublet.media.processing import MAX_BYTES, process
+from hublet.media.processing import FORMATS, MAX_BYTES, process
 from hublet.media.storage import storage
-from hublet.models import Article, Picture, PictureVariant
+from hublet.media.usage import Use, unused, uses_of_one
+from hublet.models import Account, Article, Picture, PictureVariant
+from hublet.moderation.services import record
+from hublet.paging import Cursor, Page, keyset_page, older_than
 
 #: The widest file the ``hero_image`` address (feeds, ``og:image``) points at.
 HERO_WIDTH = 1600
@@ -107,3 +110,127 @@ def use_as_hero(article: Article, picture: Picture) -> None:
     article.hero_alt = picture.alt
     article.hero_caption = picture.caption
     article.hero_credit = picture.credit
+
+
+# --- The library's listing, and what editors change --------------------------------------------
+
+#: Pictures one page of the library lists.
+PER_PAGE = 30
+#: The stored formats a filter may name (file extensions).
+FORMAT_NAMES = tuple(sorted(set(FORMATS.values())))
+#: The longest alt text, caption and credit (the columns' sizes).
+ALT_MAX, CAPTION_MAX, CREDIT_MAX = 300, 500, 200
+
+
+@dataclass(frozen=True)
+class PictureFilter:
+    """Words in the alt text, caption or credit; who uploaded; the format; only unused ones."""
+
+    q: str = ""
+    uploader_id: int | None = None
+    format: str = ""
+    unused: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.uploader_id or self.format or self.unused)
+
+
+class InUse(Exception):
+    """A picture that stories use is not deleted; ``uses`` says which."""
+
+    def __init__(self, uses: list[Use]) -> None:
+        super().__init__(f"used by {len(uses)} stories")
+        self.uses = uses
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _matching(filters: PictureFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for word in filters.q.split():
+        pattern = _like(word)
+        conditions.append(
+            or_(
+                Picture.alt.ilike(pattern, escape="\\"),
+                Picture.caption.ilike(pattern, escape="\\"),
+                Picture.credit.ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.uploader_id is not None:
+        conditions.append(Picture.uploader_id == filters.uploader_id)
+    if filters.format:
+        conditions.append(Picture.format == filters.format)
+    if filters.unused:
+        conditions.append(unused())
+    return conditions
+
+
+def picture_chunk(
+    filters: PictureFilter, after: Cursor | None, per_page: int | None = None
+) -> Page[Picture]:
+    """One page of the pictures matching ``filters``, newest first, with their variants."""
+    per_page = per_page or PER_PAGE
+    stmt = select(Picture).options(selectinload(Picture.variants)).where(*_matching(filters))
+    if after is not None:
+        stmt = stmt.where(older_than(Picture.created_at, Picture.id, after))
+    stmt = stmt.order_by(Picture.created_at.desc(), Picture.id.desc()).limit(per_page + 1)
+    rows = list(db.session.scalars(stmt))
+    return keyset_page(rows, per_page, lambda p: (p.created_at, p.id))
+
+
+def uploaders() -> list[Account]:
+    """The accounts that uploaded a picture, by name (the uploader filter's choices)."""
+    stmt = (
+        select(Account)
+        .where(Account.id.in_(select(Picture.uploader_id).where(Picture.uploader_id.is_not(None))))
+        .order_by(Account.username)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def uploader_names(pictures: list[Picture]) -> dict[int, str]:
+    """Account id -> username, for the pictures shown."""
+    ids = {p.uploader_id for p in pictures if p.uploader_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Account.id, Account.username).where(Account.id.in_(ids)))
+    return {account_id: name for account_id, name in rows}
+
+
+def get_picture(picture_id: int) -> Picture | None:
+    """One picture with its variants."""
+    return db.session.scalars(
+        select(Picture).where(Picture.id == picture_id).options(selectinload(Picture.variants))
+    ).first()
+
+
+def describe_picture(picture: Picture, *, alt: str, caption: str, credit: str) -> None:
+    """Set the picture's alt text, caption and credit (the caller commits).
+
+    Stories already using it keep what they were saved with (their own ``hero_*`` text); the
+    new text is what the next story to choose it starts from.
+    """
+    picture.alt = alt.strip()[:ALT_MAX]
+    picture.caption = caption.strip()[:CAPTION_MAX]
+    picture.credit = credit.strip()[:CREDIT_MAX]
+
+
+def delete_picture(account: Account, picture: Picture) -> None:
+    """Delete an unused picture's row and its variants' rows, with an audit entry (the caller
+    commits); raises :class:`InUse` when a story uses it, and then nothing changes.
+
+    The files stay: their names are their content, a later upload of the same picture reuses
+    them, and an address someone copied keeps working.
+    """
+    uses = uses_of_one(picture)
+    if uses:
+        raise InUse(uses)
+    detail = f"{picture.width}x{picture.height} {picture.format}"
+    if picture.alt:
+        detail += f" “{picture.alt}”"
+    record(account, "delete", "picture", picture.id, detail)
+    db.session.delete(picture)
