@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
 
 from hublet.database import writing
 from hublet.demo import content
 from hublet.extensions import db
-from hublet.models import Article, Author, Category, Page, Tag, article_tag
+from hublet.media.storage import storage
+from hublet.media_files import media_folder
+from hublet.models import Article, Author, Category, Page, Picture, Tag, article_tag
 from hublet.timeutil import utcnow
 
-MODELS = (Category, Author, Tag, Page, Article)
+MODELS = (Category, Author, Tag, Page, Article, Picture)
 
 
 def _counts() -> dict[str, int]:
@@ -33,6 +37,7 @@ def _seed(runner, *args: str):  # type: ignore[no-untyped-def]
 def test_seed_fills_the_demo_publication(runner, ctx, client):
     result = _seed(runner)
     assert "Seeded 6 categories, 3 authors" in result.output
+    assert "Stored 12 demo pictures in the media library." in result.output
     counts = _counts()
     assert counts["Category"] == 6
     assert counts["Author"] == 3
@@ -52,11 +57,16 @@ def test_seed_fills_the_demo_publication(runner, ctx, client):
     for article in articles:
         paragraphs = article.body_html.count("<p>")
         assert 3 <= paragraphs <= 8, article.slug
-        assert article.hero_image.endswith(".svg") and article.hero_alt
-        assert article.hero_caption and article.hero_credit
+        # A library picture, with the columns feeds and og:image read pointing at its file.
+        assert article.hero_picture_id is not None, article.slug
+        assert re.fullmatch(r"/media/[0-9a-f]{64}\.jpg", article.hero_image), article.hero_image
+        assert (article.hero_width, article.hero_height) == (1600, 900)
+        assert article.hero_alt and article.hero_caption and article.hero_credit
     with_figures = [a for a in articles if "<figure>" in a.body_html]
     assert len(with_figures) >= 5
     assert all("Credit:" in a.body_html for a in with_figures)
+    assert all(re.search(r'<img src="/media/[0-9a-f]{64}\.jpg"', a.body_html) for a in with_figures)
+    assert not any("demo-picture:" in a.body_html or "/static/" in a.body_html for a in articles)
     assert len({a.title for a in articles}) == len(articles)
     assert {p.title for p in db.session.scalars(select(Page))} == {
         "About Us",
@@ -72,23 +82,78 @@ def test_seed_fills_the_demo_publication(runner, ctx, client):
         assert client.get(path).status_code == 200, path
 
 
-def test_demo_images_exist_for_every_article(runner, ctx, app):
-    import os
+def test_demo_pictures_are_library_pictures_stored_in_every_width(runner, ctx, client):
+    from PIL import Image
 
     _seed(runner)
-    for path in set(db.session.scalars(select(Article.hero_image))):
-        assert os.path.exists(os.path.join(app.static_folder, path)), path
+    pictures = db.session.scalars(select(Picture).options(selectinload(Picture.variants))).all()
+    assert len(pictures) == 12  # drawn once per seed, shared by the stories
+    store = storage()
+    keys = set()
+    for picture in pictures:
+        assert (picture.width, picture.height, picture.format) == (1600, 900, "jpg")
+        assert picture.alt.strip() and picture.caption and picture.credit == "Hublet Studio"
+        sizes = {(v.format, v.width) for v in picture.variants}
+        assert sizes == {(f, w) for f in ("webp", "jpg") for w in (400, 800, 1200, 1600)}
+        for variant in picture.variants:
+            keys.add(variant.key)
+            with store.open(variant.key) as stored:  # the file is there and is that picture
+                image = Image.open(stored)
+                assert image.size == (variant.width, variant.height)
+                assert image.format == {"webp": "WEBP", "jpg": "JPEG"}[variant.format]
+                assert "exif" not in image.info
+    # Every address a story shows (hero and body figures) is one of those stored files.
+    shown = set()
+    for article in db.session.scalars(select(Article)):
+        shown.add(article.hero_image.removeprefix("/media/"))
+        shown.update(re.findall(r"/media/([0-9a-f]{64}\.(?:jpg|webp))", article.body_html))
+    assert shown <= keys
     db.session.rollback()
+
+    # Readers get them responsive: the home page's cards carry WebP srcsets, and every
+    # <img> has its alt attribute and its size.
+    html = client.get("/").get_data(as_text=True)
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert len([i for i in images if 'srcset="/media/' in i and ".webp 800w" in i]) >= 5
+    for image in images:
+        assert all(re.search(rf"\s{name}=", image) for name in ("alt", "width", "height")), image
+    sample = re.search(r'src="(/media/[0-9a-f]{64}\.jpg)"', html).group(1)
+    response = client.get(sample)
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+
+
+def test_demo_pictures_are_drawn_the_same_every_time_and_differ_by_category():
+    from PIL import Image, ImageStat
+
+    from hublet.demo.pictures import DEMO_PICTURES, draw_picture
+
+    draw = draw_picture.__wrapped__  # past the per-process cache: really drawn twice
+    first = DEMO_PICTURES[0]
+    assert draw(first.category, first.number) == draw(first.category, first.number)
+    averages = {}
+    for picture in DEMO_PICTURES:
+        image = Image.open(io.BytesIO(picture.draw()))
+        assert image.size == (1600, 900) and image.format == "JPEG"
+        averages.setdefault(picture.category, ImageStat.Stat(image.convert("RGB")).mean)
+    assert len({picture.draw() for picture in DEMO_PICTURES}) == 12
+    # Each category has its own palette: no two look alike on average.
+    colours = list(averages.values())
+    for i, one in enumerate(colours):
+        for other in colours[i + 1 :]:
+            assert sum(abs(a - b) for a, b in zip(one, other, strict=True)) > 30
 
 
 def test_seeding_twice_changes_nothing(runner, ctx):
     _seed(runner)
     before = _counts()
     slugs_before = sorted(db.session.scalars(select(Article.slug)))
+    files_before = sorted(p.name for p in media_folder().iterdir())
     result = _seed(runner)
     assert "already seeded" in result.output
-    assert _counts() == before
+    assert "pictures" not in result.output
+    assert _counts() == before  # no picture stored twice either
     assert sorted(db.session.scalars(select(Article.slug))) == slugs_before
+    assert sorted(p.name for p in media_folder().iterdir()) == files_before
     db.session.rollback()
 
 
@@ -105,7 +170,11 @@ def test_a_run_with_missing_rows_is_completed_without_duplicates(runner, ctx):
 
     result = _seed(runner)
     assert "2 pages and 7 articles" in result.output
+    assert "pictures" not in result.output  # the ones stored before are found again
     assert _counts() == complete
+    restored = db.session.scalars(select(Article).order_by(Article.id.desc()).limit(7)).all()
+    assert all(a.hero_picture_id is not None for a in restored)
+    db.session.rollback()
 
 
 def test_a_run_killed_halfway_is_completed_by_the_next(runner, ctx, monkeypatch):
@@ -153,9 +222,13 @@ def test_seed_articles_adds_synthetic_articles_in_bulk(runner, ctx, client):
         select(Article).where(Article.slug.like("synthetic-story-%")).order_by(Article.id)
     ).all()
     assert len(synthetic) == 30
+    demo_pictures = set(db.session.scalars(select(Picture.id)))
+    assert len(demo_pictures) == 12  # the synthetic stories share the demo's pictures
     for article in synthetic:
         assert article.word_count > 0 and article.status == "published"
         assert "<script" not in article.body_html
+        assert article.hero_picture_id in demo_pictures
+        assert article.hero_image.startswith("/media/") and article.hero_alt
     slug = synthetic[-1].slug
     db.session.rollback()
     # Each synthetic story has tags and is a real, readable article.

@@ -23,6 +23,8 @@ def seed_command(synthetic: int | None) -> None:
             f"Seeded {report.categories} categories, {report.authors} authors, "
             f"{report.tags} tags, {report.pages} pages and {report.articles} articles."
         )
+        if report.pictures:
+            click.echo(f"Stored {report.pictures} demo pictures in the media library.")
     else:
         click.echo("The demo content is already seeded; nothing changed.")
     if synthetic:

@@ -1,16 +1,26 @@
-"""Storing the demo publication; rerunnable: every row is looked up by slug before it is added."""
+"""Storing the demo publication; rerunnable: every row is looked up by slug before it is added.
+
+The stories' pictures are drawn here (:mod:`hublet.demo.pictures`) and stored through the
+media library like any upload, once per seed run that adds stories: twelve pictures shared
+by all of them, each a hero (``use_as_hero``) and a body figure (its ``/media/`` address).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import selectinload
 
 from hublet.database import writing
 from hublet.demo import content
+from hublet.demo.pictures import CREDIT, DEMO_PICTURES
 from hublet.extensions import db
-from hublet.models import Article, Author, Category, Page, Tag, article_tag
+from hublet.media.library import add_picture, use_as_hero
+from hublet.media.storage import storage
+from hublet.models import Article, Author, Category, Page, Picture, Tag, article_tag
 from hublet.sanitize import clean_article_html, count_words
 from hublet.text import slugify
 from hublet.timeutil import utcnow
@@ -25,10 +35,13 @@ class SeedReport:
     tags: int = 0
     pages: int = 0
     articles: int = 0
+    pictures: int = 0
 
     @property
     def added_anything(self) -> bool:
-        return any((self.categories, self.authors, self.tags, self.pages, self.articles))
+        return any(
+            (self.categories, self.authors, self.tags, self.pages, self.articles, self.pictures)
+        )
 
 
 def seed_demo() -> SeedReport:
@@ -44,30 +57,35 @@ def seed_demo() -> SeedReport:
         _ensure_pages(report)
         db.session.commit()
         existing = set(db.session.scalars(select(Article.slug)))
+        pictures: list[Picture] | None = None
         for demo in content.demo_articles(utcnow()):
             if demo.slug in existing:
                 continue
-            db.session.add(
-                Article(
-                    title=demo.title,
-                    slug=demo.slug,
-                    excerpt=demo.excerpt,
-                    body_html=demo.body_html,
-                    category=categories[demo.category_slug],
-                    author=authors[demo.author_slug],
-                    tags=[tags[name] for name in demo.tag_names],
-                    status="published",
-                    published_at=demo.published_at,
-                    updated_at=demo.published_at,
-                    created_at=demo.published_at,
-                    hero_image=demo.hero_image,
-                    hero_alt=demo.hero_alt,
-                    hero_caption=demo.hero_caption,
-                    hero_credit=demo.hero_credit,
-                    is_featured=demo.is_featured,
-                    is_hot=demo.is_hot,
-                )
+            if pictures is None:  # only a run that adds stories needs their pictures
+                pictures = _ensure_pictures(report)
+            article = Article(
+                title=demo.title,
+                slug=demo.slug,
+                excerpt=demo.excerpt,
+                body_html=_place_figures(demo.body_html, pictures),
+                category=categories[demo.category_slug],
+                author=authors[demo.author_slug],
+                tags=[tags[name] for name in demo.tag_names],
+                status="published",
+                published_at=demo.published_at,
+                updated_at=demo.published_at,
+                created_at=demo.published_at,
+                is_featured=demo.is_featured,
+                is_hot=demo.is_hot,
             )
+            if demo.hero_image:
+                article.hero_image = demo.hero_image
+                article.hero_alt = demo.hero_alt
+                article.hero_caption = demo.hero_caption
+                article.hero_credit = demo.hero_credit
+            else:
+                use_as_hero(article, pictures[demo.hero_picture])
+            db.session.add(article)
             db.session.commit()
             report.articles += 1
         # End the transaction (and SQLite's write lock) even when nothing was added: the hooks
@@ -78,6 +96,52 @@ def seed_demo() -> SeedReport:
         # listeners that rebuild derived data in bulk. Nothing added: nothing to rebuild.
         _after_articles_written()
     return report
+
+
+def _ensure_pictures(report: SeedReport) -> list[Picture]:
+    """The demo's pictures, in :data:`DEMO_PICTURES` order, stored through the media library
+    (checked, stripped and resized like any upload) unless a run before stored them; the
+    library knows them again by the hash of their bytes, which drawing reproduces exactly."""
+    ids = []
+    for demo in DEMO_PICTURES:
+        added = add_picture(demo.draw(), alt=demo.alt, caption=demo.caption, credit=CREDIT)
+        db.session.flush()
+        report.pictures += added.created
+        ids.append(added.picture.id)
+    db.session.commit()  # the files are stored; the rows too, before any story uses them
+    found = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Picture).where(Picture.id.in_(ids)).options(selectinload(Picture.variants))
+        )
+    }
+    # Detached, so the commit after each story leaves them loaded (variants are lazy="raise").
+    for picture in found.values():
+        db.session.expunge(picture)
+    return [found[i] for i in ids]
+
+
+_FIGURE_SRC = re.compile(r'src="' + re.escape(content.FIGURE_SRC) + r'(\d+)"')
+
+
+def _place_figures(body_html: str, pictures: list[Picture]) -> str:
+    """The body with each demo figure pointing at its stored picture: the library's address
+    of the picture in its own format at most 1200 wide, with the picture's size (the body's
+    responsive step, where installed, adds the WebP ``srcset``)."""
+
+    def stored(match: re.Match[str]) -> str:
+        picture = pictures[int(match.group(1))]
+        own = sorted(
+            (v for v in picture.variants if v.format == picture.format), key=lambda v: v.width
+        )
+        shown = ([v for v in own if v.width <= FIGURE_WIDTH] or own)[-1]
+        return f'src="{storage().url(shown.key)}" width="{picture.width}" height="{picture.height}"'
+
+    return _FIGURE_SRC.sub(stored, body_html)
+
+
+#: The widest file a body figure's ``src`` names (the story column is at most 816 px wide).
+FIGURE_WIDTH = 1200
 
 
 def _ensure_categories(report: SeedReport) -> dict[str, Category]:
@@ -142,6 +206,7 @@ def seed_synthetic(count: int, progress: Callable[[int], None] | None = None) ->
             or 0
         )
         db.session.commit()
+        heroes = [_hero_columns(picture) for picture in _ensure_pictures(SeedReport())]
     bodies = _synthetic_bodies()
     now = utcnow()
     done = 0
@@ -159,12 +224,7 @@ def seed_synthetic(count: int, progress: Callable[[int], None] | None = None) ->
                     "excerpt": f"Archive report number {number}, kept for the record.",
                     "body_html": body,
                     "word_count": words,
-                    "hero_image": content.image_path(number),
-                    "hero_alt": f"Illustration for archive report {number}",
-                    "hero_caption": "An illustration from the archive.",
-                    "hero_credit": "Hublet Studio",
-                    "hero_width": 1200,
-                    "hero_height": 675,
+                    **heroes[number % len(heroes)],
                     "category_id": category_ids[number % len(category_ids)],
                     "author_id": author_ids[number % len(author_ids)],
                     "status": "published",
@@ -200,6 +260,24 @@ def seed_synthetic(count: int, progress: Callable[[int], None] | None = None) ->
             progress(size)
     _after_articles_written()
     return done
+
+
+_HERO_COLUMNS = (
+    "hero_picture_id",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_alt",
+    "hero_caption",
+    "hero_credit",
+)
+
+
+def _hero_columns(picture: Picture) -> dict[str, object]:
+    """The columns ``use_as_hero`` sets, for bulk inserts (which have no ORM object)."""
+    scratch = Article()
+    use_as_hero(scratch, picture)
+    return {name: getattr(scratch, name) for name in _HERO_COLUMNS}
 
 
 def _age(number: int):
