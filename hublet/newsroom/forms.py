@@ -99,12 +99,12 @@ class StoryForm(FlaskForm):
     )
     hero_caption = StringField("Caption", filters=[_clean_line], validators=[Length(max=500)])
     hero_credit = StringField("Credit", filters=[_clean_line], validators=[Length(max=200)])
-    # The library picture used as the hero (hublet.media.picker fills, reads and checks it).
-    hero_picture_id = HiddenField("Library picture", filters=[_clean_line])
     is_featured = BooleanField("Featured")
     is_hot = BooleanField("What's Hot")
     comments_open = BooleanField("Comments open", default=True)
     publish_at = StringField("Publish at", filters=[_clean_line])
+    # The version of the story the editor opened: a save over a newer one is refused (409).
+    version = HiddenField()
 
     def tag_names(self) -> list[str]:
         """The tags typed, comma-separated, without repeats (first spelling wins)."""
@@ -114,6 +114,17 @@ class StoryForm(FlaskForm):
             if name and name.lower() not in seen:
                 seen[name.lower()] = name
         return list(seen.values())
+
+    def base_version(self) -> int | None:
+        """The version the editor started from; None when the form sent none (a new story).
+
+        Anything but a small number is a forged or broken form: 400, nothing stored."""
+        raw = (self.version.data or "").strip()
+        if raw == "":
+            return None
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+            abort(400)
+        return int(raw)
 
     def schedule_time(self) -> datetime | None:
         """The local date and time to publish at, or None (with an error on the field)."""
@@ -144,3 +155,12 @@ def read_story_filter(args: MultiDict) -> StoryFilter:
         abort(404)
     q = remove_control_characters(args.get("q", "")).strip()[:MAX_QUERY]
     return StoryFilter(tab, _positive_int(args, "author"), _positive_int(args, "category"), q)
+
+
+def read_tag_lookup(args: MultiDict) -> tuple[str, str]:
+    """What the tags field holds as the writer types: the tags before the last comma (kept as
+    typed, to put back in front of a suggestion) and the start of the one being typed."""
+    typed = remove_control_characters(args.get("tags", ""))[:1000]
+    done, _, current = typed.rpartition(",")
+    kept = ", ".join(name.strip() for name in done.split(",") if name.strip())
+    return (f"{kept}, " if kept else ""), re.sub(r"\s+", " ", current).strip()[:120]

@@ -7,7 +7,7 @@ import re
 
 import markdown
 
-from hublet.sanitize import clean_article_html
+from hublet.sanitize import STORED_POLICIES, clean_article_html
 
 #: The importer's extensions (``flask import-markdown``), so a story reads the same both ways.
 EXTENSIONS = ["extra", "sane_lists"]
@@ -31,6 +31,12 @@ _SCRIPT_URL = re.compile(
 def render_markdown(text: str) -> str:
     """The HTML of a Markdown body (raw HTML passes through to the sanitizing gate)."""
     return markdown.markdown(text or "", extensions=EXTENSIONS)
+
+
+def public_html(text: str) -> str:
+    """The body exactly as readers will see it: rendered, then the gate the model applies to
+    ``article.body_html`` on save (the editor's live preview)."""
+    return STORED_POLICIES["article"]["body_html"](render_markdown(text))
 
 
 def hostile_markup(text: str) -> bool:

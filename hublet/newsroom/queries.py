@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hublet.extensions import db
-from hublet.models import Account, Article, Author, Category
+from hublet.models import Account, Article, ArticleRevision, Author, Category, Tag
 from hublet.paging import Cursor, Page, keyset_page, older_than
 from hublet.timeutil import utcnow
 
@@ -135,3 +135,37 @@ def story(article_id: int) -> Article | None:
         )
         .where(Article.id == article_id)
     )
+
+
+def stored_story(article_id: int) -> Article | None:
+    """The story as the database holds it now (a refused save's view of it is stale)."""
+    return db.session.scalar(
+        select(Article)
+        .options(
+            joinedload(Article.category), joinedload(Article.author), selectinload(Article.tags)
+        )
+        .where(Article.id == article_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def saved_by(article_id: int, version: int) -> str | None:
+    """Who saved this version of the story, when a revision remembers it (drafts keep none)."""
+    return db.session.scalar(
+        select(ArticleRevision.account_name)
+        .where(ArticleRevision.article_id == article_id, ArticleRevision.version == version)
+        .order_by(ArticleRevision.id.desc())
+        .limit(1)
+    )
+
+
+def tags_starting(start: str, limit: int = 8) -> list[str]:
+    """Names of existing tags whose slug starts like ``start``'s, by name (the editor's
+    type-to-find)."""
+    stmt = (
+        select(Tag.name)
+        .where(Tag.slug.startswith(start, autoescape=True))
+        .order_by(Tag.name, Tag.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

@@ -28,6 +28,9 @@ TABLE = {
     ("POST", "/newsroom/{id}/edit", "publish"): (401, 403, 403, 303, 403, 303),
     ("POST", "/newsroom/{id}/edit", "schedule"): (401, 403, 403, 303, 403, 303),
     ("POST", "/newsroom/{id}/edit", "unpublish"): (401, 403, 403, 303, 403, 303),
+    ("POST", "/newsroom/{id}/edit", "autosave"): (401, 200, 403, 200, 403, 200),
+    ("POST", "/newsroom/{id}/edit", "preview"): (401, 200, 403, 200, 403, 200),
+    ("GET", "/newsroom/tags?tags=har", None): (303, 200, 200, 200, 403, 200),
 }
 
 
