@@ -99,6 +99,8 @@ class StoryForm(FlaskForm):
     )
     hero_caption = StringField("Caption", filters=[_clean_line], validators=[Length(max=500)])
     hero_credit = StringField("Credit", filters=[_clean_line], validators=[Length(max=200)])
+    # The library picture used as the hero (hublet.media.picker fills, reads and checks it).
+    hero_picture_id = HiddenField("Library picture", filters=[_clean_line])
     is_featured = BooleanField("Featured")
     is_hot = BooleanField("What's Hot")
     comments_open = BooleanField("Comments open", default=True)

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response  # what views return: redirect() makes th
 
 from hublet.extensions import db
 from hublet.layout import render_error, render_page
+from hublet.media import picker
 from hublet.models import Account, Article, Category
 from hublet.moderation import auth
 from hublet.newsroom import bp, queries, roles
@@ -104,6 +105,8 @@ def _form_for(article: Article | None) -> StoryForm:
         form.comments_open.data = article.comments_open
         if article.published_at is not None:
             form.publish_at.data = f"{to_site_time(article.published_at):%Y-%m-%dT%H:%M}"
+    if request.method == "GET":
+        picker.fill_hero(form, article, request.args)  # its library picture, or one just picked
     return form
 
 
@@ -119,7 +122,10 @@ def _checked_values(form: StoryForm, article: Article | None) -> StoryValues | N
     category_id = int(category) if category.isascii() and category.isdigit() else None
     if category_id is None or db.session.get(Category, category_id) is None:
         form.category.errors = [*form.category.errors, "Please choose a category from the list."]
+    hero_picture_id = picker.chosen_id(form)  # an error on the field when not in the library
     if not valid or form.slug.errors or form.category.errors or category_id is None:
+        return None
+    if hero_picture_id is None and form.hero_picture_id.errors:
         return None
     return StoryValues(
         title=form.title.data or "",
@@ -135,6 +141,7 @@ def _checked_values(form: StoryForm, article: Article | None) -> StoryValues | N
         is_featured=bool(form.is_featured.data),
         is_hot=bool(form.is_hot.data),
         comments_open=bool(form.comments_open.data),
+        hero_picture_id=hero_picture_id,
     )
 
 
@@ -251,6 +258,7 @@ def _editor(article: Article | None) -> Response:
         "article": article,
         "zone": site_zone().key,
         "scheduled": scheduled,
+        "hero_choice": picker.hero_choice(form),
         "version": article.version if article is not None else None,
         "autosave": _autosaves(article),
         "editor_url": _editor_url(article),
@@ -276,6 +284,7 @@ def _editor(article: Article | None) -> Response:
     if not roles.may_do(account, action):
         return render_error(403, "Your account cannot do that. Nothing was changed.")
     values = _checked_values(form, article)
+    values = picker.require_alt(form, values, action)  # alt text before publishing
     publish_at = None
     if action == "schedule":
         local = form.schedule_time()
