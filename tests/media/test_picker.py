@@ -245,3 +245,72 @@ def test_a_picture_uploaded_in_the_editor_comes_back_chosen(
     assert no_token.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Picture)) == count
+
+
+def test_the_library_and_the_pickers_are_valid_html(
+    app: Flask, client: FlaskClient, desk: dict[str, int], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_valid_html import validate
+
+    log_in(client, "eddie")
+    with app.app_context():
+        story = make_article_with_hero(desk["described"])
+    token = csrf_token(client, "/newsroom/media/")
+    pages = {
+        "library": client.get("/newsroom/media/?pick=new&q=quay&format=jpg&unused=1"),
+        "library-everything": client.get(f"/newsroom/media/?pick={story}"),
+        "upload-refused": client.post(
+            "/newsroom/media/",
+            data={"files": [(io.BytesIO(pictures.POLYGLOT), "cat.jpg")], "csrf_token": token},
+            content_type="multipart/form-data",
+        ),
+        "picture": client.get(f"/newsroom/media/{desk['bare']}"),
+        "picture-in-use": client.post(
+            f"/newsroom/media/{desk['described']}/delete", data={"csrf_token": token}
+        ),
+        "picture-errors": client.post(
+            f"/newsroom/media/{desk['bare']}", data={"csrf_token": token, "alt": "x" * 400}
+        ),
+        "editor-picked": client.get(f"/newsroom/new?hero_picture_id={desk['described']}"),
+        "editor-no-alt": _post(
+            client,
+            "/newsroom/new",
+            _story(desk, hero_picture_id=str(desk["bare"]), hero_alt="", action="publish"),
+        ),
+        "editor-gone": _post(client, "/newsroom/new", _story(desk, hero_picture_id="999999")),
+    }
+    fragments = {
+        "picker": client.get("/newsroom/media/picker", headers=PARTIAL),
+        "chosen": client.get(f"/newsroom/media/choice/{desk['described']}", headers=PARTIAL),
+    }
+    files = []
+    for name, response in pages.items():
+        assert response.status_code in (200, 409, 422), name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_text(response.get_data(as_text=True), encoding="utf-8")
+    for name, response in fragments.items():
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_text(
+            "<!doctype html><html lang=en><head><title>t</title></head><body><form>"
+            + response.get_data(as_text=True)
+            + "</form></body></html>",
+            encoding="utf-8",
+        )
+    errors = validate(files)
+    assert not errors, "\n".join(
+        f"{e.get('url', '?').rsplit('/', 1)[-1]} line {e.get('lastLine')}: {e.get('message')}"
+        for e in errors
+    )
+
+
+def make_article_with_hero(picture_id: int) -> int:
+    """A draft whose hero is the picture; its id."""
+    from hublet.media.library import get_picture, use_as_hero
+    from tests.builders import make_article
+
+    article = make_article("Quay story", slug="quay-story", status="draft")
+    picture = get_picture(picture_id)
+    assert picture is not None
+    use_as_hero(article, picture)
+    db.session.commit()
+    return article.id
