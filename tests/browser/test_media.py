@@ -181,3 +181,44 @@ def test_without_javascript_the_library_picks_the_picture(
     expect(page).to_have_url(re.compile(r"/newsroom/new\?hero_picture_id=\d+$"))
     expect(page.get_by_label(re.compile(r"Use library picture #\d+ as the hero"))).to_be_checked()
     expect(page.get_by_label("Image description (alt text)")).to_have_value("A green field")
+
+
+@pytest.mark.parametrize("width", (375, 1280))
+def test_axe_finds_nothing_on_the_media_pages(
+    app: Flask, browser: Browser, live_server, desk, width: int
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.browser.axe import COLOUR_RULES, read_axe_source, violations
+
+    with app.app_context():
+        added = add_picture(pictures.photo(900, 600), alt="", caption="A dock", credit="Hublet")
+        db.session.commit()
+        picture_id = added.picture.id
+    page, watch = _tab(browser, live_server.url)
+    page.set_viewport_size({"width": width, "height": 900})
+    axe_source = read_axe_source()
+    _log_in(page)
+    problems: list[str] = []
+
+    def check(name: str) -> None:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            rules = COLOUR_RULES if scheme == "dark" else None
+            problems.extend(
+                f"{name} {scheme}: {v}" for v in violations(page, axe_source, rules=rules)
+            )
+
+    page.goto("/newsroom/media/")
+    check("library")
+    page.goto("/newsroom/media/?pick=new&unused=1")
+    check("library picking")
+    page.goto(f"/newsroom/media/{picture_id}")
+    check("picture")
+    page.goto("/newsroom/new")
+    page.get_by_role("link", name="Choose or upload in the library").click()
+    expect(page.locator("#hero-picker-results .media-item")).to_have_count(1)
+    check("editor picker")
+    page.get_by_role("button", name=re.compile("Use this picture")).click()
+    expect(page.get_by_label(re.compile(r"Use library picture #\d+ as the hero"))).to_be_checked()
+    check("editor chosen")
+    assert not problems, "\n".join(problems)
+    _no_errors(watch)
