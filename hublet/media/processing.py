@@ -97,6 +97,7 @@ def process(data: bytes, *, max_bytes: int = MAX_BYTES) -> Processed:
 
 def _decode(data: bytes) -> Image.Image:
     """Open and fully decode the first frame, refusing what Pillow cannot or must not read."""
+    Image.init()  # Pillow registers its decoders lazily: before that, OPEN is empty
     allowed = [name for name in FORMATS if name in Image.OPEN]
     try:
         with warnings.catch_warnings():
