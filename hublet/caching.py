@@ -24,11 +24,17 @@ own comment shows to them at once, whatever a proxy holds for everyone else.
 
 A page's key holds the scheme, host, path and only the query parameters its view reads
 (``QUERY_PARAMETERS``): made-up parameters are served but never stored.
+
+The shared cache may go away (Redis restarted, a network cut): then a read is a miss and a write
+is skipped (``SurvivingCache``), so every page is built by the process as if there were no cache,
+and nothing stale can be served, since keys carry the content version from the database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from bisect import bisect_right
 from collections.abc import Callable
 from datetime import datetime
@@ -37,11 +43,14 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from hublet.extensions import cache, db
 from hublet.models import Article, ContentVersion
 from hublet.timeutil import site_today, utcnow
+
+log = logging.getLogger(__name__)
 
 #: Tables whose rows readers see: a write to any of them retires every cached page.
 CONTENT_TABLES = frozenset(
@@ -106,19 +115,38 @@ def content_version(*, before_any_query: bool = False) -> int:
     """
     if "content_version" not in g:
         if before_any_query:
-            connection = db.engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                cursor.execute(_VERSION_SQL)
-                row = cursor.fetchone()
-                cursor.close()
-            finally:
-                connection.close()
-            g.content_version = row[0] if row else 0
+            g.content_version = _read_version_raw()
         else:
             version = db.session.connection().exec_driver_sql(_VERSION_SQL).scalar()
             g.content_version = version or 0
     return g.content_version
+
+
+def _read_version_raw() -> int:
+    """The version through a pooled DBAPI connection, without the ORM session.
+
+    A DBAPI error here (the database is down, or went away after the pool handed the connection
+    out) is raised as SQLAlchemy's, as the session would: the error handlers answer it (503 with
+    Retry-After), and a broken connection is dropped from the pool, not handed out again.
+    """
+    dbapi_error = db.engine.dialect.loaded_dbapi.Error
+    connection = None
+    try:
+        connection = db.engine.raw_connection()  # connecting may fail as well
+        cursor = connection.cursor()
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    except dbapi_error as error:
+        if connection is not None:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            _VERSION_SQL, None, error, dbapi_error, connection_invalidated=connection is not None
+        ) from error
+    finally:
+        if connection is not None:
+            connection.close()
+    return row[0] if row else 0
 
 
 #: How many upcoming publication times are remembered per content version (then read again).
@@ -399,9 +427,109 @@ def _forget_content_change(session: Session) -> None:
     session.info.pop("content_changed", None)
 
 
+# --- a shared cache that may go away ----------------------------------------------------------
+
+#: After a failed call the shared cache is left alone this long: while Redis is away a request
+#: costs no connection attempt, and the log gets a line per outage, not one per request.
+CACHE_RETRY_SECONDS = 1.0
+#: The longest one call to Redis may take: a Redis that hangs must not hang the page with it.
+CACHE_SOCKET_TIMEOUT = 2.0
+
+
+class SurvivingCache:
+    """The shared cache (Redis) as readers need it: while it cannot be reached, a read is a
+    miss and a write is skipped, so pages are built by the process as without a cache, and the
+    site answers (the README's promise). Everything else is the backend's own.
+    """
+
+    def __init__(self, backend: Any, errors: tuple[type[BaseException], ...]) -> None:
+        self.backend = backend
+        self.errors = errors
+        self.retry_at = 0.0
+        self.away = False
+
+    def _call(self, name: str, missing: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.away and time.monotonic() < self.retry_at:
+            return missing
+        try:
+            value = getattr(self.backend, name)(*args, **kwargs)
+        except self.errors as error:
+            if not self.away:
+                log.warning("shared cache unreachable (%s): serving without it", error)
+            self.away = True
+            self.retry_at = time.monotonic() + CACHE_RETRY_SECONDS
+            return missing
+        if self.away:
+            log.warning("shared cache reachable again")
+            self.away = False
+        return value
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("get", None, *args, **kwargs)
+
+    def has(self, *args: Any, **kwargs: Any) -> bool:
+        return bool(self._call("has", False, *args, **kwargs))
+
+    def set(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("set", False, *args, **kwargs)
+
+    def add(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("add", False, *args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("delete", False, *args, **kwargs)
+
+    def clear(self) -> Any:
+        return self._call("clear", False)
+
+    def inc(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("inc", None, *args, **kwargs)
+
+    def dec(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("dec", None, *args, **kwargs)
+
+    def get_many(self, *keys: str) -> list[Any]:
+        return self._call("get_many", [None] * len(keys), *keys)
+
+    def get_dict(self, *keys: str) -> dict[str, Any]:
+        return self._call("get_dict", dict.fromkeys(keys), *keys)
+
+    def set_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("set_many", [], *args, **kwargs)
+
+    def delete_many(self, *keys: str) -> Any:
+        return self._call("delete_many", [], *keys)
+
+    def unlink(self, *keys: str) -> Any:
+        return self._call("unlink", [], *keys)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.backend, name)
+
+
+def _survive_redis(app: Flask) -> None:
+    """Put the app's Redis cache backend behind ``SurvivingCache``, with socket timeouts."""
+    backends = app.extensions.get("cache", {})
+    backend = backends.get(cache)
+    try:
+        from cachelib.redis import RedisCache
+        from redis import RedisError
+    except ImportError:  # no Redis installed: no Redis cache to guard
+        return
+    if not isinstance(backend, RedisCache):
+        return
+    for client in {id(c): c for c in (backend._write_client, backend._read_client)}.values():
+        pool = getattr(client, "connection_pool", None)
+        if pool is not None:  # new connections only: the pool has none yet
+            pool.connection_kwargs.setdefault("socket_timeout", CACHE_SOCKET_TIMEOUT)
+            pool.connection_kwargs.setdefault("socket_connect_timeout", CACHE_SOCKET_TIMEOUT)
+    backends[cache] = SurvivingCache(backend, (RedisError,))
+
+
 def init_app(app: Flask) -> None:
-    """Install the page cache around every request."""
+    """Install the page cache around every request (after ``cache.init_app``)."""
     app.config.setdefault("PER_READER_COOKIES", [])
+    _survive_redis(app)
     app.jinja_env.globals["page_is_personal"] = page_is_personal
     app.before_request(_serve_cached)
     app.after_request(_store_and_finish)

@@ -12,6 +12,7 @@ backups) are created readable by this user only (0600), whatever the umask.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import os
@@ -22,6 +23,7 @@ from typing import IO, Any
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from hublet.extensions import db
 
@@ -86,8 +88,29 @@ def keep_sqlite_private(path: str | None) -> None:
             )
 
 
+def _end_session(_error: BaseException | None) -> None:
+    """End the request's session even when the database went away during the request.
+
+    Flask-SQLAlchemy's own teardown (which runs after this one) rolls back on the session's
+    connection; when the server was restarted meanwhile, that rollback fails and the request
+    that had been answered becomes a 500. A connection the server dropped has nothing to roll
+    back: it is invalidated (discarded from the pool, never handed out again) instead.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        logging.getLogger(__name__).warning(
+            "database connection lost at the end of a request: %s", type(error.orig).__name__
+        )
+        with contextlib.suppress(DBAPIError):
+            db.session().invalidate()  # the same session: remove() stopped before clearing it
+        db.session.registry.clear()
+
+
 def configure_engine(app: Flask) -> None:
-    """Install the SQLite connection hooks on the app's engine (no-op elsewhere)."""
+    """End every request's session safely; install the SQLite connection hooks on the app's
+    engine."""
+    app.teardown_appcontext(_end_session)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
