@@ -40,6 +40,8 @@ def uses_of(pictures: list[Picture]) -> dict[int, list[Use]]:
         .order_by(Article.id.desc())
     )
     for article_id, title, status, trashed_at, picture_id in hero_rows:
+        if picture_id is None:  # never: the query asked for these pictures only
+            continue
         found[picture_id].append(Use(article_id, title, status, trashed_at is not None, "hero"))
     owner = {v.key: p.id for p in pictures for v in p.variants}
     if not owner:
