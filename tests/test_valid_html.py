@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from hublet.database import writing
 from hublet.extensions import db
 from hublet.layout import render_error
-from hublet.models import Category, ContactMessage
+from hublet.models import Category, ContactMessage, Page
 from tests.builders import (
     make_article,
     make_author,
@@ -188,7 +188,52 @@ def newsroom_pages(app: Flask) -> dict[str, tuple[int, str]]:
     return pages
 
 
+def desk_admin_pages(app: Flask) -> dict[str, tuple[int, str]]:
+    """The newsroom's static pages (list, editor, errors, a preview, a conflict) for an editor,
+    and the accounts page (with an invite link, with errors) and an invite link's page."""
+    from hublet.moderation.accounts import create_account
+    from tests.newsroom.helpers import PASSWORD
+
+    pages: dict[str, tuple[int, str]] = {}
+    create_account("chief", PASSWORD, "admin")
+    client = app.test_client()
+    assert log_in(client, "chief").status_code == 303
+    token = csrf_token(client, "/newsroom/pages/new", form=True)
+
+    def get(name: str, path: str) -> None:
+        response = client.get(path)
+        pages[name] = (response.status_code, response.get_data(as_text=True))
+
+    def post(name: str, path: str, data: dict[str, str]) -> str:
+        response = client.post(path, data={**data, "csrf_token": token})
+        pages[name] = (response.status_code, response.get_data(as_text=True))
+        return response.get_data(as_text=True)
+
+    get("newsroom-pages", "/newsroom/pages")
+    get("newsroom-page-new", "/newsroom/pages/new")
+    bad = {"title": "", "slug": "search", "position": "x", "body": "<script>x</script>"}
+    post("newsroom-page-errors", "/newsroom/pages/new", {**bad, "version": "0"})
+    page_id = db.session.scalar(db.select(Page.id).where(Page.slug == "about-us"))
+    get("newsroom-page-edit", f"/newsroom/pages/{page_id}/edit")
+    good = {"title": "About Us", "slug": "about-us", "position": "1", "body": "*Hi*"}
+    preview = {**good, "version": "1", "action": "preview"}
+    post("newsroom-page-preview", f"/newsroom/pages/{page_id}/edit", preview)
+    post("newsroom-page-conflict", f"/newsroom/pages/{page_id}/edit", {**good, "version": "0"})
+    get("newsroom-accounts", "/newsroom/accounts")
+    post("newsroom-accounts-errors", "/newsroom/accounts/invite", {"username": "x", "role": "?"})
+    invite = {"username": "newbie", "role": "author"}
+    html = post("newsroom-invited", "/newsroom/accounts/invite", invite)
+    link = html.split('id="invite-link"')[1].split('value="')[1].split('"')[0]
+    invitee = app.test_client()
+    response = invitee.get(link.replace("&amp;", "&").removeprefix("http://localhost"))
+    pages["newsroom-invite"] = (response.status_code, response.get_data(as_text=True))
+    return pages
+
+
 EXPECTED_STATUS = {
+    "newsroom-page-errors": 422,
+    "newsroom-page-conflict": 409,
+    "newsroom-accounts-errors": 422,
     "newsroom-errors": 422,
     "not-found": 404,
     "article-not-found": 404,
@@ -219,6 +264,7 @@ def validate(files: list[Path]) -> list[dict]:
 
 def test_every_page_kind_is_valid_html(app, site, tmp_path):  # type: ignore[no-untyped-def]
     pages = reader_pages(app, site) | moderation_pages(app) | newsroom_pages(app)
+    pages |= desk_admin_pages(app)
     files = []
     for name, (status, html) in pages.items():
         assert status == EXPECTED_STATUS.get(name, 200), f"{name}: status {status}"

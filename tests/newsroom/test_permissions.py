@@ -31,6 +31,21 @@ TABLE = {
     ("POST", "/newsroom/{id}/edit", "autosave"): (401, 200, 403, 200, 403, 200),
     ("POST", "/newsroom/{id}/edit", "preview"): (401, 200, 403, 200, 403, 200),
     ("GET", "/newsroom/tags?tags=har", None): (303, 200, 200, 200, 403, 200),
+    # Static pages: editors and admins (999: no such page, checked after the role).
+    ("GET", "/newsroom/pages", None): (303, 403, 403, 200, 403, 200),
+    ("GET", "/newsroom/pages/new", None): (303, 403, 403, 200, 403, 200),
+    ("POST", "/newsroom/pages/new", "save"): (401, 403, 403, 303, 403, 303),
+    ("GET", "/newsroom/pages/999/edit", None): (303, 403, 403, 404, 403, 404),
+    ("POST", "/newsroom/pages/999/edit", "save"): (401, 403, 403, 404, 403, 404),
+    # Accounts: admins only (a story's fields are no invite: 422; 999: no such account).
+    ("GET", "/newsroom/accounts", None): (303, 403, 403, 403, 403, 200),
+    ("POST", "/newsroom/accounts/invite", "save"): (401, 403, 403, 403, 403, 422),
+    ("POST", "/newsroom/accounts/999/role", "save"): (401, 403, 403, 403, 403, 404),
+    ("POST", "/newsroom/accounts/999/deactivate", "save"): (401, 403, 403, 403, 403, 404),
+    ("POST", "/newsroom/accounts/999/reactivate", "save"): (401, 403, 403, 403, 403, 404),
+    # An invite link is its own key, whoever opens it: a made-up one is a 404 for all.
+    ("GET", "/newsroom/invite/not-a-token", None): (404, 404, 404, 404, 404, 404),
+    ("POST", "/newsroom/invite/not-a-token", "save"): (404, 404, 404, 404, 404, 404),
 }
 
 
