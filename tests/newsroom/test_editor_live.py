@@ -305,3 +305,30 @@ def test_new_tags_are_still_made_on_save(app, people, news):
     response = author.get("/newsroom/tags?tags=brand", headers=HTMX)
     assert 'value="Brand new tag"' in response.get_data(as_text=True)
     assert story
+
+
+# --- Valid HTML --------------------------------------------------------------------------------
+
+
+def test_the_live_editor_pages_are_valid_html(app, people, news, tmp_path):
+    from tests.test_valid_html import validate
+
+    author = writer(app, "author")
+    story = new_story(author, news, body="Some **bold** words.")
+    path = f"/newsroom/{story}/edit"
+    started = opened_version(author, story)
+    pages = {"editor": author.get(path)}
+    pages["preview"] = post(author, path, category=str(news), action="preview", version=started)
+    editor = writer(app, "editor")
+    assert (
+        post(editor, path, category=str(news), title="Theirs", version=started).status_code == 303
+    )
+    pages["conflict"] = post(author, path, category=str(news), title="Mine", version=started)
+    files = []
+    for name, response in pages.items():
+        assert response.status_code == (409 if name == "conflict" else 200)
+        file = tmp_path / f"{name}.html"
+        file.write_text(response.get_data(as_text=True), encoding="utf-8")
+        files.append(file)
+    errors = validate(files)
+    assert not errors, [(e.get("url"), e.get("message"), e.get("extract")) for e in errors]
