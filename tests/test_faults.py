@@ -478,6 +478,13 @@ def test_pages_answer_through_a_redis_outage_and_a_postgres_restart(services):
     assert recovered - postgres_up <= RECOVERY_SECONDS, f"slow to recover{context}"
     after = load.between(recovered, end)
     assert _enough(after) and all(o.status in OK for o in after), f"after: {_describe(after)}"
+    assert "Traceback" not in log, context
+    # The cache and the limits are back in Redis (which came back empty): nothing restarted.
+    import redis
+
+    keys = [key.decode() for key in redis.Redis.from_url(services.redis.url).keys("*")]
+    assert any(key.startswith("hublet:page:") for key in keys), keys[:20]
+    assert any("LIMITER/hublet/" in key for key in keys), keys[:20]
     # The same workers throughout: nothing crashed, nothing was restarted.
     assert services.gunicorn.poll() is None
     assert _workers(services.gunicorn.pid) == workers, f"workers replaced{context}"
