@@ -71,8 +71,9 @@ def _finish(report: ImportReport, kinds: tuple[str, ...]) -> None:
     default=None,
     type=click.Path(exists=True, file_okay=False, readable=True),
     help="A copy of the old site's wp-content/uploads folder: every attachment and every "
-    "uploads address in a body is copied into this site's media folder (pictures checked by "
-    "their content) and pointed there. Missing or refused files are listed by name.",
+    "uploads address in a body is added to the media library (checked by decoding, stripped, "
+    "resized) and pointed there; featured images become heroes. Missing or refused files "
+    "are listed by name.",
 )
 @click.option(
     "--permalinks",

@@ -47,6 +47,7 @@ from hublet.editorial.wp_content import Attachment, render_wordpress_body
 from hublet.editorial.wp_media import WordPressMedia
 from hublet.editorial.wp_permalinks import PermalinkVotes, structure_of
 from hublet.extensions import db
+from hublet.media.library import use_as_hero
 from hublet.models import Article, Author, Category, Comment, Page, Tag, article_category
 from hublet.sanitize import clean_article_html, clean_comment_html, clean_web_url, html_to_text
 from hublet.site.permalinks import store_structure
@@ -314,12 +315,17 @@ class WordPressImporter:
             for relative in files.missing:
                 self.report.skip(f"file {relative}", "not in --media-dir; the old address stays")
             for entry in files.refused:
-                relative, _, reason = entry.rpartition(": ")
-                self.report.skip(f"file {relative or entry}", f"refused: {reason}")
+                relative, _, reason = entry.partition(": ")  # a reason may hold ": " too
+                self.report.skip(f"file {relative if reason else entry}", f"refused: {reason}")
             self.report.warnings.append(
-                f"media files: {files.copied} copied, {files.reused} already there, "
-                f"{len(files.missing)} missing, {len(files.refused)} refused"
+                f"media files: {files.copied} copied into the media library, {files.reused} "
+                f"already there, {len(files.missing)} missing, {len(files.refused)} refused"
             )
+            if files.without_alt:
+                self.report.warnings.append(
+                    f"{len(files.without_alt)} picture(s) have no alt text in the export: "
+                    "add it in the media library (/newsroom/media)"
+                )
         if self.feedback:
             counts = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(self.feedback.items()))
             self.report.warnings.append(f"skipped {counts}: Hublet keeps reader comments only")
@@ -481,7 +487,14 @@ class WordPressImporter:
     def _picture(self, item: WxrItem) -> None:
         url = _web_url(item.get("wp:attachment_url"), 500)
         if url and self.media_files is not None:
-            url = self.media_files.local_url(url) or url
+            url = (
+                self.media_files.local_url(
+                    url,
+                    alt=item.meta.get("_wp_attachment_image_alt", ""),
+                    caption=html_to_text(item.get("excerpt:encoded")),
+                )
+                or url
+            )
         url = self.media(url)[:500] if url else url
         if not url:
             self.report.skip(item.label, "attachment without a web address")
@@ -691,6 +704,12 @@ class WordPressImporter:
 
     def _use_picture(self, article: Article, picture: Attachment) -> None:
         self.report.count("featured images", created=article.hero_image != picture.url)
+        stored = self.media_files.library_picture(picture.url) if self.media_files else None
+        if stored is not None:  # --media-dir put it in the library: the story's hero
+            use_as_hero(article, stored)
+            article.hero_alt = (picture.alt or stored.alt or article.title)[:300]
+            article.hero_caption = html_to_text(picture.caption)[:500] or stored.caption
+            return
         article.hero_image = picture.url
         article.hero_alt = picture.alt or article.title[:300]
         article.hero_caption = html_to_text(picture.caption)[:500]

@@ -383,7 +383,7 @@ def test_media_dir_copies_pictures_in_and_names_the_missing_and_refused(runner, 
     assert (tmp_path / "media" / bridge.hero_image.rsplit("/", 1)[1]).is_file()
     market = found[11]
     assert "http://riverside.example/wp-content/uploads/2024/02/market.jpg" in market.body_html
-    assert "file 2024/02/market.jpg: refused: not a picture" in result.output
+    assert "file 2024/02/market.jpg: refused: carries a script" in result.output
     assert "media files: 1 copied" in result.output
     again = runner.invoke(
         args=["import-wordpress", str(DATA / "selfhosted-wp6.xml"), "--media-dir", str(uploads)]
