@@ -22,6 +22,7 @@ from __future__ import annotations
 import glob
 import http.client
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -73,6 +74,11 @@ def _missing() -> str | None:
     for name in ("initdb", "pg_ctl"):
         if _postgres_bin(name) is None:
             return f"PostgreSQL's {name} is not installed"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root without a postgres user to run PostgreSQL as"
     if shutil.which("redis-server") is None:
         return "redis-server is not installed"
     try:
