@@ -230,6 +230,8 @@ def services(backend: str) -> Iterator[Services]:
             "HUBLET_COMMENT_RATE_LIMIT": '"100000 per minute"',
             "HUBLET_COMMENT_FIRST_TIME_HOLD": "false",
         }
+        for name in ("HUBLET_LIMITS_REDIS_URL", "HUBLET_VIEWS_REDIS_URL"):
+            env.pop(name, None)  # this test's Redis only, never a shared one
         gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
              "--workers", "2", "--bind", f"127.0.0.1:{port}",
