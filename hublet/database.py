@@ -18,10 +18,10 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Executable, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -144,3 +144,10 @@ def reset_postgres_schema(url: str) -> None:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def rows_changed(statement: Executable) -> int:
+    """How many rows an ``UPDATE`` or ``DELETE`` changed: a conditional update's answer to
+    "was the row still as I read it?" (optimistic locking)."""
+    result = cast(CursorResult, db.session.execute(statement))
+    return int(result.rowcount)

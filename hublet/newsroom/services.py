@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hublet import signals
-from hublet.database import writing
+from hublet.database import rows_changed, writing
 from hublet.extensions import db
 from hublet.media.library import use_as_hero
 from hublet.models import Account, Article, ArticleOldSlug, ArticleRevision, Author, Picture, Tag
@@ -153,12 +153,12 @@ def _claim_version(article: Article, base_version: int | None) -> None:
     """Bump the stored version from ``base_version`` (default: the one loaded), or raise
     :class:`StaleVersion`. On PostgreSQL the row stays locked until the commit."""
     base = article.version if base_version is None else base_version
-    bumped = db.session.execute(
+    bumped = rows_changed(
         update(Article)
         .where(Article.id == article.id, Article.version == base)
         .values(version=Article.version + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if bumped != 1:
         db.session.rollback()
         current = db.session.get(Article, article.id, populate_existing=True)
