@@ -10,6 +10,7 @@ from hublet.editorial.commands import COMMANDS as EDITORIAL_COMMANDS
 from hublet.maintenance.commands import COMMANDS as MAINTENANCE_COMMANDS
 from hublet.media.commands import COMMANDS as MEDIA_COMMANDS
 from hublet.moderation.commands import COMMANDS as MODERATION_COMMANDS
+from hublet.newsroom.commands import COMMANDS as NEWSROOM_COMMANDS
 from hublet.search.commands import reindex_command
 
 
@@ -23,5 +24,6 @@ def register_commands(app: Flask) -> None:
         *EDITORIAL_COMMANDS,
         *MODERATION_COMMANDS,
         *MEDIA_COMMANDS,
+        *NEWSROOM_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -109,6 +109,8 @@ MESSAGES = {
     403: ("Forbidden", "You are not allowed to do that."),
     404: ("Page not found", "Sorry, we couldn't find the page you were looking for."),
     405: ("Not allowed", "That page cannot be used that way."),
+    409: ("Changed meanwhile", "Someone changed this meanwhile. Nothing was changed."),
+    410: ("No longer available", "This address no longer works."),
     413: ("Too large", "What you sent is too large. Please shorten it and try again."),
     422: ("Please check your input", "Some of what you sent could not be accepted."),
     429: ("Too many requests", "You are going too fast. Please wait a moment and try again."),

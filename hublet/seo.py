@@ -9,6 +9,7 @@ helpers below as globals, and their ``url_for`` asked for an external URL is the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -80,6 +81,15 @@ def _iso(value: object) -> str:
     return iso_utc(value) if value else ""  # type: ignore[arg-type]
 
 
+def date_modified(article: Article) -> datetime | None:
+    """When the story last changed as readers see it: its last edit, never before its
+    publication (a story edited while scheduled was not modified after it came out)."""
+    published, updated = article.published_at, article.updated_at
+    if published is None or updated is None:
+        return updated or published
+    return max(published, updated)
+
+
 def article_structured_data(article: Article) -> list[dict]:
     """JSON-LD ``NewsArticle`` and ``BreadcrumbList`` for an article page.
 
@@ -97,7 +107,7 @@ def article_structured_data(article: Article) -> list[dict]:
         "description": article.excerpt,
         "image": [absolute_image(article.hero_image)],
         "datePublished": _iso(article.published_at),
-        "dateModified": _iso(article.updated_at or article.published_at),
+        "dateModified": _iso(date_modified(article)),
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in article.tags],
         "author": [
@@ -140,4 +150,5 @@ def init_app(app: Flask) -> None:
         absolute_image=absolute_image,
         is_noindex=is_noindex,
         article_structured_data=article_structured_data,
+        date_modified=date_modified,
     )

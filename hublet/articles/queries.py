@@ -7,7 +7,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from hublet.extensions import db
-from hublet.models import Article, Author, Category, Picture, Tag, article_category, article_tag
+from hublet.models import (
+    Article,
+    ArticleOldSlug,
+    Author,
+    Category,
+    Picture,
+    Tag,
+    article_category,
+    article_tag,
+)
 from hublet.paging import Cursor, Page, keyset_page, numbered_page, older_than
 from hublet.timeutil import utcnow
 
@@ -116,6 +125,16 @@ def visible_article(slug: str) -> Article | None:
             selectinload(Article.tags),
             selectinload(Article.hero_picture).selectinload(Picture.variants),
         )
+    )
+    return db.session.scalar(statement)
+
+
+def moved_slug(old_slug: str) -> str | None:
+    """The slug a visible story has now, when an editor changed it from ``old_slug``."""
+    statement = (
+        select(Article.slug)
+        .join(ArticleOldSlug, ArticleOldSlug.article_id == Article.id)
+        .where(ArticleOldSlug.slug == old_slug, is_visible())
     )
     return db.session.scalar(statement)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, redirect, url_for
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() makes
 
 from hublet.articles import bp, queries
 from hublet.comments.section import comment_section
@@ -22,11 +23,14 @@ def _listing_page(kind: str, subject: object, paged: Page) -> Response:
 
 
 @bp.get("/article/<slug>")
-def article(slug: str) -> Response:
+def article(slug: str) -> BaseResponse:
     """One story, with its related posts and the comment region."""
     story = queries.visible_article(slug)
     if story is None:
-        abort(404)
+        moved = queries.moved_slug(slug)  # a published story's slug changed: its old address
+        if moved is None:
+            abort(404)
+        return redirect(url_for("articles.article", slug=moved), code=301)
     related = queries.related_articles(story)
     comments = comment_section(story)  # ?cpage=K: page K of the thread; htmx gets it alone
     return render_page(

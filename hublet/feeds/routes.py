@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, make_response, render_template
 from hublet.articles import queries as article_queries
 from hublet.feeds import bp, queries
 from hublet.feeds.content import feed_body, feed_picture, full_content_enabled
-from hublet.seo import absolute_url_for
+from hublet.seo import absolute_url_for, date_modified
 from hublet.timeutil import utcnow
 
 FEED_SIZE = 20
@@ -42,7 +42,7 @@ def _feed(kind: str, category=None) -> Response:
         home = absolute_url_for("articles.category", slug=category.slug)
         endpoints = ("feeds.category_rss", "feeds.category_atom", {"slug": category.slug})
     rss_endpoint, atom_endpoint, args = endpoints
-    stamps = (a.updated_at or a.published_at for a in articles)
+    stamps = (date_modified(a) for a in articles)  # a scheduled story counts once it is out
     updated = max(filter(None, stamps), default=utcnow())
     context = {
         "title": title,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("newsroom", __name__)
 
-from hublet.newsroom import accounts_routes, page_routes, routes  # noqa: E402,F401
+from hublet.newsroom import accounts_routes, history_routes, page_routes, routes  # noqa: E402,F401

@@ -35,6 +35,11 @@ class StoryFilter:
 
 
 def _in_tab(tab: str, now: datetime) -> ColumnElement[bool]:
+    # A trashed story is a draft, but it shows on the Trash page only (history.trashed_stories).
+    return and_(Article.trashed_at.is_(None), _status_of_tab(tab, now))
+
+
+def _status_of_tab(tab: str, now: datetime) -> ColumnElement[bool]:
     if tab == "drafts":
         return and_(Article.status == "draft", Article.submitted_at.is_(None))
     if tab == "review":

@@ -46,6 +46,17 @@ TABLE = {
     # An invite link is its own key, whoever opens it: a made-up one is a 404 for all.
     ("GET", "/newsroom/invite/not-a-token", None): (404, 404, 404, 404, 404, 404),
     ("POST", "/newsroom/invite/not-a-token", "save"): (404, 404, 404, 404, 404, 404),
+    # A story's history, review and trash (999: no such revision, checked after the role).
+    ("GET", "/newsroom/{id}/revisions", None): (303, 200, 403, 200, 403, 200),
+    ("GET", "/newsroom/{id}/revisions/999", None): (303, 404, 403, 404, 403, 404),
+    ("POST", "/newsroom/{id}/revisions/999/restore", "save"): (401, 404, 403, 404, 403, 404),
+    ("POST", "/newsroom/{id}/send-back", "save"): (401, 403, 403, 409, 403, 409),  # not in review
+    ("POST", "/newsroom/{id}/trash", "save"): (401, 303, 403, 303, 403, 303),
+    ("POST", "/newsroom/{id}/untrash", "save"): (401, 409, 403, 409, 403, 409),  # not trashed
+    ("GET", "/newsroom/trash", None): (303, 200, 200, 200, 403, 200),
+    ("POST", "/newsroom/{id}/preview-link", "save"): (401, 200, 403, 200, 403, 200),
+    # A preview link is its own key, whoever opens it: a made-up one is a 404 for all.
+    ("GET", "/newsroom/preview/not-a-token", None): (404, 404, 404, 404, 404, 404),
 }
 
 
