@@ -108,7 +108,7 @@ def test_the_history_lists_who_when_why_and_a_diff_shows_what_changed(app, peopl
     )
     first, second = revision_ids(app, new)
     page = editor.get(f"/newsroom/{new}/revisions").get_data(as_text=True)
-    assert page.count("<tr id=\"revision-") == 2
+    assert page.count('<tr id="revision-') == 2
     assert "Published" in page and "Saved while published" in page and ">editor<" in page
     assert page.index(f"revision-{second}") < page.index(f"revision-{first}")  # newest first
 
@@ -131,9 +131,7 @@ def test_restoring_a_revision_brings_its_text_back_as_a_new_revision(app, people
     )
     first = revision_ids(app, new)[0]
     version = row(app, new).version
-    response = post(
-        editor, f"/newsroom/{new}/revisions/{first}/restore", version=str(version)
-    )
+    response = post(editor, f"/newsroom/{new}/revisions/{first}/restore", version=str(version))
     assert response.status_code == 303
     assert response.headers["Location"] == f"/newsroom/{new}/edit"
     restored = row(app, new)
@@ -282,19 +280,24 @@ def test_an_author_trashes_only_their_own_draft_and_sees_only_their_trash(app, p
     assert "Harbour pilots strike" not in other.get("/newsroom/trash").get_data(as_text=True)
     assert post(author, f"/newsroom/{new}/trash").status_code == 409  # already there
     # A published story is the editors' to trash.
-    editor, published = published_story(app, news, title="Editors story")
+    _editor, published = published_story(app, news, title="Editors story")
     assert post(author, f"/newsroom/{published}/trash").status_code == 403
 
 
-def test_purge_trash_deletes_what_is_older_than_30_days_and_is_safe_to_rerun(
-    app, people, news
-):
+def test_purge_trash_deletes_what_is_older_than_30_days_and_is_safe_to_rerun(app, people, news):
     editor, old = published_story(app, news, title="Old story")
     young = story_id(post_story(editor, category=str(news), title="Young story"))
     keep = story_id(post_story(editor, category=str(news), title="Kept story"))
     with app.app_context(), writing():
-        db.session.add(Comment(article_id=old, author_name="R", author_email="r@example.com",
-                               body_html="<p>Hi</p>", status="approved"))
+        db.session.add(
+            Comment(
+                article_id=old,
+                author_name="R",
+                author_email="r@example.com",
+                body_html="<p>Hi</p>",
+                status="approved",
+            )
+        )
         db.session.commit()
     assert post(editor, f"/newsroom/{old}/trash").status_code == 303
     runner = app.test_cli_runner()
@@ -338,8 +341,11 @@ def test_changing_a_published_storys_slug_leaves_a_301_from_the_old_address(app,
     with app.app_context():
         assert db.session.get(ArticleOldSlug, "pilots-out") is not None
     # Unpublished, no address answers (no 301 to a page readers cannot see).
-    story_id(post_story(editor, f"/newsroom/{new}/edit", category=str(news), slug="pilots-2",
-                        action="unpublish"))
+    story_id(
+        post_story(
+            editor, f"/newsroom/{new}/edit", category=str(news), slug="pilots-2", action="unpublish"
+        )
+    )
     assert reader.get("/article/harbour-pilots-strike").status_code == 404
     assert reader.get("/article/never-was").status_code == 404
 
@@ -347,9 +353,7 @@ def test_changing_a_published_storys_slug_leaves_a_301_from_the_old_address(app,
 # --- "Updated:" ------------------------------------------------------------------------------
 
 
-def test_editing_a_published_story_shows_updated_on_the_page_feeds_and_json_ld(
-    app, people, news
-):
+def test_editing_a_published_story_shows_updated_on_the_page_feeds_and_json_ld(app, people, news):
     editor, new = published_story(app, news)
     reader = app.test_client()
     assert "Updated:" not in reader.get("/article/harbour-pilots-strike").get_data(as_text=True)
