@@ -150,3 +150,25 @@ def test_a_save_from_an_older_version_in_a_second_browser_gets_the_conflict(
     expect(author.get_by_label("Title")).to_have_value("Ferry timetable changes")  # not overwritten
     for watch in (author_watch, editor_watch):
         assert not real_errors(watch.errors), watch.errors
+
+
+def test_a_button_pressed_while_a_draft_is_saving_is_not_a_conflict(browser, live_server, desk):
+    page, watch = open_tab(browser, live_server.url)
+    log_in(page, "writer")
+    start_story(page)
+    expect(page.locator("#save-status")).to_have_text(SAVED, timeout=15_000)
+    body = page.get_by_label("Body (Markdown)")
+    body.fill("Typed just before pressing the button.")
+    body.press("Tab")  # leaving the field sends a save at once...
+    page.get_by_role("button", name="Submit for review").click()  # ...and this goes after it
+    expect(page.locator(".flashes")).to_contain_text("Sent for review.")
+    expect(
+        page.get_by_role("heading", name="Someone else saved this story meanwhile")
+    ).to_have_count(0)
+    expect(page.get_by_label("Body (Markdown)")).to_have_value(
+        "Typed just before pressing the button."
+    )
+    page.get_by_role("link", name="Stories").click()
+    page.get_by_role("link", name=re.compile("In review")).click()
+    expect(page.get_by_role("link", name="Ferry timetable changes")).to_have_count(1)
+    assert not real_errors(watch.errors), watch.errors

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from flask import Flask
@@ -95,6 +96,38 @@ def test_a_save_over_a_newer_version_is_refused_with_both_versions_shown(app, pe
     )
     assert again.status_code == 303
     assert stored(app, story).title == "Pilots still out"
+
+
+def test_two_saves_at_once_from_one_version_store_one_and_refuse_the_other(app, people, news):
+    author = writer(app, "author")
+    story = new_story(author, news)
+    editor = writer(app, "editor")
+    path = f"/newsroom/{story}/edit"
+    started = opened_version(author, story)
+    tokens = {name: form_token(client) for name, client in (("author", author), ("editor", editor))}
+    gate = threading.Barrier(2)
+    results: dict[str, int] = {}
+
+    def save(name: str, client: FlaskClient) -> None:
+        data = {
+            **story_fields(category=str(news), title=f"Title by {name}", version=started),
+            "csrf_token": tokens[name],
+        }
+        gate.wait()
+        results[name] = client.post(path, data=data).status_code
+
+    threads = [
+        threading.Thread(target=save, args=(name, client))
+        for name, client in (("author", author), ("editor", editor))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results.values()) == [303, 409], results
+    winner = next(name for name, status in results.items() if status == 303)
+    kept = stored(app, story)
+    assert kept.title == f"Title by {winner}" and kept.version == int(started) + 1
 
 
 def test_the_conflict_page_names_who_saved_a_published_story(app, people, news):
