@@ -416,3 +416,41 @@ def test_csrf_is_required_on_every_history_post(app, people, news):
         assert editor.post(path).status_code == 400, path
     assert row(app, new).trashed_at is None
     assert csrf_token(editor, "/newsroom/trash")  # the desk's pages carry the token
+
+
+def test_the_history_trash_and_preview_pages_are_valid_html(app, people, news, tmp_path):
+    from tests.test_valid_html import validate
+
+    editor, new = published_story(app, news, body="Line one.\n\nLine <two>.\n")
+    story_id(post_story(editor, f"/newsroom/{new}/edit", category=str(news), body="Line 1.\n"))
+    first = revision_ids(app, new)[0]
+    author = writer(app, "author")
+    draft = story_id(post_story(author, category=str(news), title="In review"))
+    in_review = {"category": str(news), "title": "In review", "action": "submit"}
+    story_id(post_story(author, f"/newsroom/{draft}/edit", **in_review))
+    pages = {
+        "editor-in-review": editor.get(f"/newsroom/{draft}/edit"),
+        "revisions": editor.get(f"/newsroom/{new}/revisions"),
+        "revision": editor.get(f"/newsroom/{new}/revisions/{first}"),
+        "preview-link": post(editor, f"/newsroom/{new}/preview-link"),
+    }
+    link = re.search(r'id="preview-url" value="([^"]+)"', pages["preview-link"].get_data(True))
+    assert link
+    pages["preview"] = app.test_client().get(link.group(1).removeprefix("http://localhost"))
+    pages["preview-bad"] = app.test_client().get("/newsroom/preview/nope")
+    assert post(editor, f"/newsroom/{draft}/send-back", note="Check <the> pay.").status_code == 303
+    assert post(author, f"/newsroom/{draft}/trash").status_code == 303
+    pages["trash"] = author.get("/newsroom/trash")
+    pages["sent-back-and-trashed"] = author.get(f"/newsroom/{draft}/edit")
+    assert "Check &lt;the&gt; pay." in pages["sent-back-and-trashed"].get_data(as_text=True)
+    files = []
+    for name, response in pages.items():
+        assert response.status_code == (404 if name == "preview-bad" else 200), name
+        path = tmp_path / f"{name}.html"
+        path.write_text(response.get_data(as_text=True), encoding="utf-8")
+        files.append(path)
+    errors = validate(files)
+    assert not errors, "\n".join(
+        f"{e.get('url', '?').rsplit('/', 1)[-1]} line {e.get('lastLine')}: {e.get('message')}"
+        for e in errors
+    )
