@@ -43,6 +43,13 @@
     var url = current && current.dataset.editorUrl;
     if (url) {
       var editor = form();
+      if (editor && editor.getAttribute("action") !== url) {
+        // The first save made a new story: the page is now its editor (the address too).
+        var heading = document.querySelector("main h1");
+        if (heading && heading.textContent === "New story") heading.textContent = "Edit story";
+        var here = document.querySelector(".mod-nav [aria-current='page']");
+        if (here) here.removeAttribute("aria-current");
+      }
       if (editor) editor.setAttribute("action", url);
       var body = document.getElementById("body");
       if (body && body.hasAttribute("data-hx-post")) body.setAttribute("data-hx-post", url);

@@ -56,6 +56,7 @@ def test_a_draft_saves_itself_and_the_preview_follows_the_body(browser, live_ser
     expect(status).to_have_text(SAVED, timeout=15_000)
     expect(page).to_have_url(re.compile(r"/newsroom/\d+/edit$"))
     story_url = page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit story")
 
     body = page.get_by_label("Body (Markdown)")
     body.click()
