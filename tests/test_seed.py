@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from hublet.database import writing
@@ -155,6 +155,35 @@ def test_seeding_twice_changes_nothing(runner, ctx):
     assert sorted(db.session.scalars(select(Article.slug))) == slugs_before
     assert sorted(p.name for p in media_folder().iterdir()) == files_before
     db.session.rollback()
+
+
+def test_stories_of_an_older_seed_get_their_pictures(runner, ctx):
+    """An instance seeded when the demo's pictures were SVG drawings under static/ gets
+    library pictures from the next ``flask seed`` (``make run`` runs it every time)."""
+    _seed(runner)
+    with writing():
+        db.session.execute(
+            update(Article).values(hero_picture_id=None, hero_image="img/demo/demo-01.svg")
+        )
+        for article in db.session.scalars(
+            select(Article).where(Article.body_html.like("%<figure%"))
+        ):
+            article.body_html = re.sub(
+                r'src="/media/[^"]+"', 'src="/static/img/demo/demo-03.svg"', article.body_html
+            )
+        db.session.commit()
+    before = _counts()
+
+    result = _seed(runner)
+    assert "Gave 66 demo stories seeded before the demo had pictures" in result.output
+    assert "already seeded" not in result.output and "Seeded" not in result.output
+    assert _counts() == before  # no story and no picture added, the same ones used
+    articles = db.session.scalars(select(Article)).all()
+    assert all(a.hero_picture_id and a.hero_image.startswith("/media/") for a in articles)
+    assert not any("/static/img/demo/" in a.body_html for a in articles)
+    assert sum("<figure" in a.body_html for a in articles) >= 5
+    db.session.rollback()
+    assert "already seeded; nothing changed" in _seed(runner).output
 
 
 def test_a_run_with_missing_rows_is_completed_without_duplicates(runner, ctx):

@@ -23,10 +23,15 @@ def seed_command(synthetic: int | None) -> None:
             f"Seeded {report.categories} categories, {report.authors} authors, "
             f"{report.tags} tags, {report.pages} pages and {report.articles} articles."
         )
-        if report.pictures:
-            click.echo(f"Stored {report.pictures} demo pictures in the media library.")
-    else:
+    elif not (report.pictures or report.upgraded):
         click.echo("The demo content is already seeded; nothing changed.")
+    if report.pictures:
+        click.echo(f"Stored {report.pictures} demo pictures in the media library.")
+    if report.upgraded:
+        click.echo(
+            f"Gave {report.upgraded} demo stories seeded before the demo had pictures their "
+            "library pictures."
+        )
     if synthetic:
         with click.progressbar(length=synthetic, label="Synthetic articles") as bar:
             added = seed_synthetic(synthetic, progress=bar.update)

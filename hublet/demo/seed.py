@@ -36,12 +36,11 @@ class SeedReport:
     pages: int = 0
     articles: int = 0
     pictures: int = 0
+    upgraded: int = 0  # stories of an older seed moved from placeholder drawings to pictures
 
     @property
     def added_anything(self) -> bool:
-        return any(
-            (self.categories, self.authors, self.tags, self.pages, self.articles, self.pictures)
-        )
+        return any((self.categories, self.authors, self.tags, self.pages, self.articles))
 
 
 def seed_demo() -> SeedReport:
@@ -88,6 +87,7 @@ def seed_demo() -> SeedReport:
             db.session.add(article)
             db.session.commit()
             report.articles += 1
+        _upgrade_placeholders(report, pictures)
         # End the transaction (and SQLite's write lock) even when nothing was added: the hooks
         # below write through connections of their own.
         db.session.commit()
@@ -96,6 +96,40 @@ def seed_demo() -> SeedReport:
         # listeners that rebuild derived data in bulk. Nothing added: nothing to rebuild.
         _after_articles_written()
     return report
+
+
+#: The SVG drawings an older ``flask seed`` gave the demo stories (still in static/ for tests).
+_PLACEHOLDER_HERO = "img/demo/demo-%.svg"
+_PLACEHOLDER_SRC = re.compile(r'src="/static/img/demo/demo-\d+\.svg"')
+
+
+def _upgrade_placeholders(report: SeedReport, pictures: list[Picture] | None) -> None:
+    """Demo stories seeded before the demo had pictures get them: their hero becomes their
+    library picture and a body figure shows the stored file, so ``make run`` on an existing
+    instance shows the media pipeline too. One statement when there is nothing to do."""
+    waiting = {
+        a.slug: a
+        for a in db.session.scalars(
+            select(Article).where(
+                Article.hero_picture_id.is_(None), Article.hero_image.like(_PLACEHOLDER_HERO)
+            )
+        )
+    }
+    if not waiting:
+        return
+    for demo in content.demo_articles(utcnow()):
+        article = waiting.get(demo.slug)
+        if article is None or demo.hero_image:
+            continue
+        if pictures is None:
+            pictures = _ensure_pictures(report)
+        use_as_hero(article, pictures[demo.hero_picture])
+        figure = _FIGURE_SRC.search(demo.body_html)
+        if figure is not None:  # the old figure is 16:9 too: only its file changes
+            address = _figure_address(pictures[int(figure.group(1))])
+            article.body_html = _PLACEHOLDER_SRC.sub(f'src="{address}"', article.body_html)
+        report.upgraded += 1
+    db.session.commit()
 
 
 def _ensure_pictures(report: SeedReport) -> list[Picture]:
@@ -131,13 +165,16 @@ def _place_figures(body_html: str, pictures: list[Picture]) -> str:
 
     def stored(match: re.Match[str]) -> str:
         picture = pictures[int(match.group(1))]
-        own = sorted(
-            (v for v in picture.variants if v.format == picture.format), key=lambda v: v.width
-        )
-        shown = ([v for v in own if v.width <= FIGURE_WIDTH] or own)[-1]
-        return f'src="{storage().url(shown.key)}" width="{picture.width}" height="{picture.height}"'
+        address = _figure_address(picture)
+        return f'src="{address}" width="{picture.width}" height="{picture.height}"'
 
     return _FIGURE_SRC.sub(stored, body_html)
+
+
+def _figure_address(picture: Picture) -> str:
+    """The picture's file in its own format at most :data:`FIGURE_WIDTH` wide."""
+    own = sorted((v for v in picture.variants if v.format == picture.format), key=lambda v: v.width)
+    return storage().url(([v for v in own if v.width <= FIGURE_WIDTH] or own)[-1].key)
 
 
 #: The widest file a body figure's ``src`` names (the story column is at most 816 px wide).
