@@ -8,13 +8,16 @@ fails in the tests instead of costing one query per card in production.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Connection,
     Date,
     DateTime,
     ForeignKey,
@@ -425,7 +428,21 @@ class ContentVersion(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-def _through_the_gate(_mapper, _connection, row: Article | Page | Comment) -> None:
+#: Where :func:`add_body_step` keeps the steps a story or page body takes after the sanitizer.
+BODY_STEPS_KEY = "hublet.body_steps"
+BodyStep = Callable[[str, Connection], str]
+
+
+def add_body_step(app: Flask, step: BodyStep) -> None:
+    """Have every article and page body saved in ``app`` go through ``step`` (given the
+    sanitized HTML and the flush's connection), then through the sanitizer again: a feature
+    (the media library's body figures) adds to bodies without a writer path of its own."""
+    steps = app.extensions.setdefault(BODY_STEPS_KEY, [])
+    if step not in steps:
+        steps.append(step)
+
+
+def _through_the_gate(_mapper, connection: Connection, row: Article | Page | Comment) -> None:
     """Whoever saves a row (forms, seed, importers, CLI, an editor), its HTML and URL columns
     are stored sanitized (``hublet.sanitize.STORED_POLICIES``); an article's word count follows
     its body."""
@@ -435,6 +452,12 @@ def _through_the_gate(_mapper, _connection, row: Article | Page | Comment) -> No
         if state.pending or getattr(state.attrs, column).history.has_changes():
             setattr(row, column, policy(getattr(row, column) or ""))
             changed.add(column)
+    if isinstance(row, Article | Page) and "body_html" in changed and has_app_context():
+        clean = STORED_POLICIES[row.__tablename__]["body_html"]
+        for step in current_app.extensions.get(BODY_STEPS_KEY, ()):
+            stepped = step(row.body_html, connection)
+            if stepped != row.body_html:
+                row.body_html = clean(stepped)  # the sanitizer has the last word
     if isinstance(row, Article) and "body_html" in changed:
         row.word_count = count_words(row.body_html)
 

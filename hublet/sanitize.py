@@ -35,7 +35,7 @@ ARTICLE_TAGS = frozenset(
 ARTICLE_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "img": ["src", "alt", "width", "height", "loading", "decoding"],
+    "img": ["src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"],
     "td": ["colspan", "rowspan"],
     "th": ["colspan", "rowspan", "scope"],
     "span": ["class"],
@@ -117,15 +117,59 @@ def _link_attribute(allowed: frozenset[str]) -> Callable[[str, str, str], bool]:
     return allow
 
 
+#: A stored picture's address on this site: ``/media/`` and a file name, nothing else (no
+#: host, no scheme, no ``..``, no query). ``srcset`` may name only these.
+_MEDIA_PATH = re.compile(r"/media/[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
+_SRCSET_CANDIDATE = re.compile(r"(\S+)(?:\s+(\d{1,5}w|\d{1,2}(?:\.\d{1,3})?x))?")
+# A media condition and a length per entry: "(min-width: 960px) calc(100vw - 384px), 100vw".
+_SIZES = re.compile(r"[a-z0-9 ().,:+*/%-]{1,300}")
+_PIXELS = re.compile(r"\d{1,5}")
+_IMAGE_VALUES: dict[str, Callable[[str], bool]] = {
+    "width": lambda value: bool(_PIXELS.fullmatch(value.strip())),
+    "height": lambda value: bool(_PIXELS.fullmatch(value.strip())),
+    "loading": lambda value: value.strip().lower() in ("lazy", "eager"),
+    "decoding": lambda value: value.strip().lower() in ("async", "sync", "auto"),
+    "sizes": lambda value: bool(_SIZES.fullmatch(value.strip().lower())),
+}
+
+
+def is_media_path(value: str) -> bool:
+    """True for the address of a stored picture on this site (``/media/<key>``)."""
+    return bool(_MEDIA_PATH.fullmatch(value)) and ".." not in value
+
+
+def clean_srcset(value: str) -> bool:
+    """True when every candidate of a ``srcset`` is a ``/media/`` file with a width or density.
+
+    Only the site's own pictures get a ``srcset``: it is the one image address a browser picks
+    by itself, so an off-site or ``javascript:`` candidate is refused rather than checked.
+    """
+    candidates = [part.strip() for part in value.split(",")]
+    if not value.strip() or len(candidates) > 12 or not all(candidates):
+        return False
+    for candidate in candidates:
+        match = _SRCSET_CANDIDATE.fullmatch(candidate)
+        if match is None or not is_media_path(match.group(1)):
+            return False
+    return True
+
+
 def _image_attribute(
     allowed: frozenset[str], addresses: frozenset[str] = frozenset({"src"})
 ) -> Callable[[str, str, str], bool]:
-    """An attribute filter for ``img`` (and media): addresses keep web and site URLs only."""
+    """An attribute filter for ``img`` (and media): addresses keep web and site URLs only;
+    ``srcset`` names ``/media/`` files only, and sizes, dimensions and loading hints keep
+    well-formed values only."""
 
     def allow(_tag: str, name: str, value: str) -> bool:
-        if name not in addresses:
-            return name in allowed
-        return name in allowed and bool(clean_url(value))
+        if name not in allowed:
+            return False
+        if name in addresses:
+            return bool(clean_url(value))
+        if name == "srcset":
+            return clean_srcset(value)
+        check = _IMAGE_VALUES.get(name)
+        return check is None or check(value)
 
     return allow
 
