@@ -33,6 +33,9 @@ class StoryLink:
     title: str
     slug: str
     published_at: datetime
+    # Its library picture as a plain record (hublet.media.rendering.PictureRecord), for lists
+    # that show one (What's Hot); None elsewhere and in a chrome cached before it existed.
+    picture: object | None = None
 
 
 @dataclass(frozen=True)

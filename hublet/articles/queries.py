@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, inspect, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from hublet.extensions import db
@@ -26,12 +27,34 @@ def is_visible() -> ColumnElement[bool]:
     return and_(Article.status == "published", Article.published_at <= utcnow())
 
 
+def with_pictures() -> tuple:
+    """Loader options for an article's library picture and its files: one statement for a
+    whole listing (the pictures with their files joined), none when no article in it has one."""
+    return (selectinload(Article.hero_picture).joinedload(Picture.variants),)
+
+
+def with_hero_pictures(articles: list[Article]) -> list[Article]:
+    """Give articles read without :func:`with_pictures` their pictures, in one statement.
+
+    For lists gathered from several queries (Top Posts, What's Hot): loading once for the
+    chosen few costs the same whichever queries filled the list.
+    """
+    missing = [a for a in articles if "hero_picture" in inspect(a).unloaded]
+    ids = {a.hero_picture_id for a in missing if a.hero_picture_id is not None}
+    pictures = {}
+    if ids:
+        statement = select(Picture).where(Picture.id.in_(ids)).options(joinedload(Picture.variants))
+        pictures = {p.id: p for p in db.session.scalars(statement).unique()}
+    for article in missing:
+        picture = pictures.get(article.hero_picture_id) if article.hero_picture_id else None
+        set_committed_value(article, "hero_picture", picture)
+    return articles
+
+
 def _cards(statement: Select) -> Select:
-    """Newest first, with what a card shows (category, author) joined in."""
+    """Newest first, with what a card shows (category, author, picture) loaded."""
     return statement.options(
-        joinedload(Article.category),
-        joinedload(Article.author),
-        selectinload(Article.hero_picture).selectinload(Picture.variants),
+        joinedload(Article.category), joinedload(Article.author), *with_pictures()
     ).order_by(Article.published_at.desc(), Article.id.desc())
 
 
@@ -123,10 +146,11 @@ def visible_article(slug: str) -> Article | None:
             joinedload(Article.category),
             joinedload(Article.author),
             selectinload(Article.tags),
-            selectinload(Article.hero_picture).selectinload(Picture.variants),
+            # The hero and its files in the same statement: a story page costs no more for it.
+            joinedload(Article.hero_picture).joinedload(Picture.variants),
         )
     )
-    return db.session.scalar(statement)
+    return db.session.scalars(statement).unique().first()
 
 
 def moved_slug(old_slug: str) -> str | None:
@@ -155,7 +179,11 @@ def related_articles(article: Article, limit: int = 3) -> list[Article]:
     if shared is not None:
         order.insert(0, shared.desc())
     statement = (
-        select(Article).where(is_visible(), Article.id != article.id).order_by(*order).limit(limit)
+        select(Article)
+        .where(is_visible(), Article.id != article.id)
+        .options(*with_pictures())
+        .order_by(*order)
+        .limit(limit)
     )
     return list(db.session.scalars(statement))
 

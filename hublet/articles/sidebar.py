@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import Response, abort
 
 from hublet.articles import bp, popularity
+from hublet.articles.queries import with_hero_pictures
 from hublet.htmx import is_partial_request
 from hublet.layout import render_page
 from hublet.models import Article
@@ -53,7 +54,7 @@ def title_list(name: str) -> Response:
         "articles/list_page.html",
         "articles/_title_list_block.html",
         heading=shown.heading,
-        items=shown.query(shown.size),
+        items=with_hero_pictures(shown.query(shown.size)),  # thumbnails: two statements
     )
     if is_partial_request():
         # The fragment carries no session data (no CSRF token), so shared caches may keep it.

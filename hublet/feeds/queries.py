@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, null, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from hublet.articles.queries import filed_under, is_visible
+from hublet.articles.queries import filed_under, is_visible, with_pictures
 from hublet.extensions import db
 from hublet.models import Article, Author, Category, Page, Tag, article_tag
 from hublet.timeutil import utcnow
@@ -26,12 +26,16 @@ class SitemapEntry:
 
 
 def feed_articles(limit: int, category: Category | None = None) -> list[Article]:
-    """The newest visible articles (of one category), with author, category and tags."""
+    """The newest visible articles (of one category), with author, category, tags and the
+    library picture each item's media points at."""
     statement = (
         select(Article)
         .where(is_visible())
         .options(
-            joinedload(Article.category), joinedload(Article.author), selectinload(Article.tags)
+            joinedload(Article.category),
+            joinedload(Article.author),
+            selectinload(Article.tags),
+            *with_pictures(),
         )
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(limit)

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from hublet.articles.queries import with_pictures
 from hublet.extensions import db
 from hublet.models import Article
 from hublet.search import index
@@ -85,7 +86,7 @@ def _articles(article_ids: list[int]) -> dict[int, Article]:
     statement = (
         select(Article)
         .where(Article.id.in_(article_ids))
-        .options(joinedload(Article.category), joinedload(Article.author))
+        .options(joinedload(Article.category), joinedload(Article.author), *with_pictures())
     )
     now = utcnow()
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, make_response, render_template, request
 from werkzeug.exceptions import TooManyRequests
 
-from hublet.articles.queries import recent_titles
+from hublet.articles.queries import recent_titles, with_hero_pictures
 from hublet.extensions import limiter
 from hublet.layout import render_error, render_page
 from hublet.paging import ensure_page_exists, requested_page
@@ -41,7 +41,7 @@ def search() -> Response:
     found = queries.search(query, page)
     ensure_page_exists(page, len(found.items))
     # "No results" (including input with nothing searchable in it) suggests the latest stories.
-    suggestions = recent_titles(5) if query.text and found.total == 0 else []
+    suggestions = with_hero_pictures(recent_titles(5)) if query.text and found.total == 0 else []
     response = render_page(
         "search/results.html",
         "search/_results_page.html",
