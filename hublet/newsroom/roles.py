@@ -35,7 +35,14 @@ def is_publisher(account: Account) -> bool:
 
 
 def may_edit(account: Account, article: Article) -> bool:
-    """Publishers edit any story; an author edits their own story while it is not published."""
+    """Publishers edit any story; an author edits their own story while it is not published.
+
+    Nobody edits a story in the trash (it could be published from there): restore it first."""
+    return article.trashed_at is None and _may_touch(account, article)
+
+
+def _may_touch(account: Account, article: Article) -> bool:
+    """Who may edit the story, were it out of the trash: who may trash and restore it."""
     if is_publisher(account):
         return True
     return (
@@ -67,4 +74,6 @@ def may_do_to(account: Account, action: str, article: Article) -> bool:
         return may_preview(account, article)
     if action == "send_back":
         return True
+    if action in ("trash", "untrash"):
+        return _may_touch(account, article)
     return may_edit(account, article)

@@ -260,6 +260,12 @@ def test_trash_hides_a_published_story_from_readers_and_tabs_and_restore_brings_
         assert "Harbour pilots strike" not in page, tab
     assert ("editor", "trash", new) in audit(app)
 
+    # Nobody edits or publishes it from the trash: it is restored first.
+    assert editor.get(f"/newsroom/{new}/edit").status_code == 403
+    refused = post_story(editor, f"/newsroom/{new}/edit", category=str(news), action="publish")
+    assert refused.status_code == 403 and row(app, new).status == "draft"
+    assert editor.get(f"/newsroom/{new}/revisions").status_code == 403
+
     assert post(editor, f"/newsroom/{new}/untrash").status_code == 303
     back = row(app, new)
     assert back.trashed_at is None and back.status == "draft"
@@ -439,10 +445,10 @@ def test_the_history_trash_and_preview_pages_are_valid_html(app, people, news, t
     pages["preview"] = app.test_client().get(link.group(1).removeprefix("http://localhost"))
     pages["preview-bad"] = app.test_client().get("/newsroom/preview/nope")
     assert post(editor, f"/newsroom/{draft}/send-back", note="Check <the> pay.").status_code == 303
+    pages["sent-back"] = author.get(f"/newsroom/{draft}/edit")
+    assert "Check &lt;the&gt; pay." in pages["sent-back"].get_data(as_text=True)
     assert post(author, f"/newsroom/{draft}/trash").status_code == 303
     pages["trash"] = author.get("/newsroom/trash")
-    pages["sent-back-and-trashed"] = author.get(f"/newsroom/{draft}/edit")
-    assert "Check &lt;the&gt; pay." in pages["sent-back-and-trashed"].get_data(as_text=True)
     files = []
     for name, response in pages.items():
         assert response.status_code == (404 if name == "preview-bad" else 200), name
