@@ -11,7 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hublet.demo.pictures import DEMO_PICTURES
+from hublet.demo.pictures import DEMO_PICTURES, draw_picture
+
+__all__ = ["draw_picture", "main"]  # draw_picture(category, number) -> JPEG bytes, as before
 
 ROOT = Path(__file__).resolve().parent.parent
 
