@@ -21,6 +21,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
 
 from hublet.extensions import db
 from hublet.models import Account
@@ -134,10 +135,27 @@ def invite(admin: Account, username: str, role: str) -> tuple[Account, str]:
         session_version=1,
     )
     db.session.add(new)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # taken by someone else between the check and the insert
+        db.session.rollback()
+        raise AccountError(f"An account named {name!r} already exists.") from None
     record(admin, "account-invited", "account", new.id, f"{name} as {role}")
     db.session.commit()
     return new, invite_token(new)
+
+
+def reinvite(admin: Account, target: Account) -> str:
+    """A new invite link for an account whose person lost theirs (or never used it): every
+    older link and every session of the account end (its session version moves on)."""
+    if target.id == admin.id:
+        raise AccountError("You cannot send yourself an invite link: change your password.")
+    if not target.is_active:
+        raise AccountError(f"{target.username!r} is deactivated: reactivate them first.")
+    target.session_version = (target.session_version or 0) + 1
+    record(admin, "account-reinvited", "account", target.id, target.username)
+    db.session.commit()
+    return invite_token(target)
 
 
 def _keep_an_admin(target: Account) -> None:

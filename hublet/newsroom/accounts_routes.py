@@ -123,6 +123,19 @@ def _change(account_id: int, change: str) -> Response:
     return redirect(url_for("newsroom.accounts"), code=303)
 
 
+@bp.post("/accounts/<int:account_id>/invite")
+@admins
+def account_reinvite(account_id: int) -> Response:
+    """A new invite link for an account (the older one stops working), shown once."""
+    target = _target(account_id)
+    try:
+        token = invites.reinvite(_account(), target)
+    except AccountError as error:
+        return _listing(422, error=str(error))
+    link = url_for("newsroom.accept_invite", token=token, _external=True)
+    return _listing(invited=target, invite_link=link)
+
+
 @bp.post("/accounts/<int:account_id>/role")
 @admins
 def account_role(account_id: int) -> Response:

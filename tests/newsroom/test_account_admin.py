@@ -300,3 +300,33 @@ def test_only_admins_manage_accounts(app, people, who):
     response = anonymous.get("/newsroom/accounts")
     assert response.status_code == 303 and response.headers["Location"].startswith("/login")
     assert PASSWORD  # the helpers' password logs the roles in above
+
+
+def test_a_new_invite_link_replaces_the_old_one(app, people):
+    admin, token = admin_client(app)
+    old = invite_link(admin, token, "lost", "author").removeprefix("http://localhost")
+    lost = account_id(app, "lost")
+    listing = admin.get("/newsroom/accounts").get_data(as_text=True)
+    assert 'aria-label="New invite link for lost"' in listing
+    assert 'aria-label="New invite link for admin"' not in listing  # never for oneself
+
+    response = admin.post(f"/newsroom/accounts/{lost}/invite", data={"csrf_token": token})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "A new invite link for lost" in html and "Their older links no longer work." in html
+    new = unescape(re.search(r'id="invite-link"[^>]*value="([^"]+)"', html).group(1))
+    anyone = app.test_client()
+    assert anyone.get(old).status_code == 404
+    assert anyone.get(new.removeprefix("http://localhost")).status_code == 200
+    assert audit(app)[-1] == ("admin", "account-reinvited", "lost")
+
+    me = account_id(app, "admin")
+    response = admin.post(f"/newsroom/accounts/{me}/invite", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "You cannot send yourself an invite link" in response.get_data(as_text=True)
+    admin.post(f"/newsroom/accounts/{lost}/deactivate", data={"csrf_token": token})
+    response = admin.post(f"/newsroom/accounts/{lost}/invite", data={"csrf_token": token})
+    assert response.status_code == 422 and "reactivate them first" in response.get_data(
+        as_text=True
+    )
+    assert [entry[1] for entry in audit(app)].count("account-reinvited") == 1

@@ -40,6 +40,7 @@ TABLE = {
     # Accounts: admins only (a story's fields are no invite: 422; 999: no such account).
     ("GET", "/newsroom/accounts", None): (303, 403, 403, 403, 403, 200),
     ("POST", "/newsroom/accounts/invite", "save"): (401, 403, 403, 403, 403, 422),
+    ("POST", "/newsroom/accounts/999/invite", "save"): (401, 403, 403, 403, 403, 404),
     ("POST", "/newsroom/accounts/999/role", "save"): (401, 403, 403, 403, 403, 404),
     ("POST", "/newsroom/accounts/999/deactivate", "save"): (401, 403, 403, 403, 403, 404),
     ("POST", "/newsroom/accounts/999/reactivate", "save"): (401, 403, 403, 403, 403, 404),
