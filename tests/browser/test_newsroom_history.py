@@ -140,3 +140,49 @@ def test_a_preview_link_opens_in_a_fresh_browser_without_an_account(browser, liv
     assert response is not None and response.status == 404
     expect(stranger.get_by_text("This preview link is not valid")).to_be_visible()
     assert not real_errors(watch.errors + stranger_watch.errors)
+
+
+def test_an_editor_sends_a_story_back_and_its_author_reads_the_note(app, browser, live_server):
+    from hublet.extensions import db
+    from hublet.models import Account
+    from hublet.moderation.accounts import create_account
+    from hublet.newsroom.services import StoryValues, save_story
+
+    with app.app_context():
+        news = make_category("News")
+        create_account("writer", PASSWORD, "author")
+        create_account("desk", PASSWORD, "editor")
+        writer = db.session.scalar(select(Account).where(Account.username == "writer"))
+        values = StoryValues(
+            title="Ferry timetable changes",
+            slug="ferry-timetable-changes",
+            category_id=news.id,
+            tags=[],
+            excerpt="",
+            body_markdown="The winter timetable starts on Monday.",
+            hero_image="",
+            hero_alt="",
+            hero_caption="",
+            hero_credit="",
+            is_featured=False,
+            is_hot=False,
+            comments_open=True,
+        )
+        save_story(writer, None, values, "submit")
+
+    editor, editor_watch = open_tab(browser, live_server.url)
+    log_in(editor, "desk")
+    editor.get_by_role("link", name=re.compile("^In review")).click()
+    editor.get_by_role("link", name="Ferry timetable changes").click()
+    editor.get_by_label("Note to the author").fill("Which Monday? Please add the date.")
+    editor.get_by_role("button", name="Send back").click()
+    expect(editor.locator(".flashes")).to_contain_text("Sent back to the author.")
+    expect(editor.get_by_role("button", name="Send back")).to_have_count(0)
+
+    author, author_watch = open_tab(browser, live_server.url)
+    log_in(author, "writer")  # lands on Drafts
+    expect(author.locator("tbody")).to_contain_text("Sent back: Which Monday? Please add the date.")
+    author.get_by_role("link", name="Ferry timetable changes").click()
+    note = author.get_by_role("region", name="Sent back with a note")
+    expect(note).to_contain_text("Which Monday? Please add the date.")
+    assert not real_errors(editor_watch.errors + author_watch.errors)
