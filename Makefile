@@ -67,8 +67,13 @@ test: install system-deps validator lint
 		echo "HUBLET_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi
 
-# Real HTTP load on 100,000 seeded articles; BENCH_ARGS="--postgres URL --redis URL" for scale-out.
-bench: install system-deps
+# Real HTTP load on 100,000 seeded articles (seeded once, then copied per run); BENCH_ARGS="--edge
+# --redis URL" for the figures of docs/bench.md, "--postgres URL" for PostgreSQL. Needs only wrk
+# and nginx (installed when missing), not the test suite's browser and validator.
+bench: install
+	@if ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; \
+	fi
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
