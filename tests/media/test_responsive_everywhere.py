@@ -74,6 +74,10 @@ def _picture(n: int, *, caption: str = "", credit: str = "") -> Picture:
 
 @pytest.fixture
 def site(app: Flask) -> dict[str, str]:
+    return pictured_site(app)
+
+
+def pictured_site(app: Flask) -> dict[str, str]:
     """Five pictured stories in one category sharing a tag (related posts), one featured and
     one hot, and a story whose body shows a library picture by its address."""
     with app.app_context():
