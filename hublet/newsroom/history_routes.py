@@ -21,7 +21,7 @@ from hublet.newsroom import bp, history, preview_links, queries, roles
 from hublet.newsroom.services import StaleVersion
 from hublet.sanitize import remove_control_characters
 from hublet.seo import absolute_url_for
-from hublet.timeutil import utcnow
+from hublet.timeutil import format_datetime, utcnow
 
 writers = auth.require_role(*roles.WRITERS)
 publishers = auth.require_role(*roles.PUBLISHERS)
@@ -111,7 +111,7 @@ def restore_revision(article_id: int, revision_id: int) -> Response:
             "Someone saved this story after you opened its history, so nothing was restored. "
             "Open the history again to compare with the newest text.",
         )
-    flash(f"Restored the text of {kept.created_at:%Y-%m-%d %H:%M} UTC.", "success")
+    flash(f"Restored the text of {format_datetime(kept.created_at)}.", "success")
     return _to_editor(article)
 
 
@@ -210,6 +210,7 @@ def preview_link(article_id: int) -> Response:
     link = preview_links.make_link(article)
     return page(
         "newsroom/preview_link.html",
+        "newsroom/_preview_link.html",  # htmx: into the editor's #preview-link-result
         article=article,
         url=absolute_url_for("newsroom.preview", token=link.token),
         expires_at=link.expires_at,

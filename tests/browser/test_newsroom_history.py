@@ -124,6 +124,9 @@ def test_a_preview_link_opens_in_a_fresh_browser_without_an_account(browser, liv
     page.get_by_role("button", name="Make a preview link").click()
     link = page.get_by_label("Preview link")
     expect(link).to_have_value(re.compile(r"/newsroom/preview/"))
+    # htmx put it into the editor: the writer has not left their story.
+    expect(page).to_have_url(re.compile(rf"/newsroom/{story}/edit$"))
+    expect(page.locator("#preview-link-result")).to_contain_text("until")
     url = link.input_value()
 
     stranger, stranger_watch = open_tab(browser, live_server.url)

@@ -129,3 +129,20 @@ def test_a_trashed_story_is_not_shown_and_only_its_people_make_links(app, people
         f"/newsroom/{article_id}/preview-link", data={"csrf_token": form_token(author)}
     )
     assert response.status_code == 403
+
+
+def test_htmx_gets_the_link_alone_to_put_into_the_editor(app, people, news):
+    editor = writer(app, "editor")
+    article_id = new_story(editor, news)
+    response = editor.post(
+        f"/newsroom/{article_id}/preview-link",
+        data={"csrf_token": form_token(editor)},
+        headers={"HX-Request": "true", "HX-Request-Type": "partial"},
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<!doctype" not in html.lower() and 'id="preview-url"' in html
+    assert "HX-Request" in response.headers["Vary"]
+    editor_page = editor.get(f"/newsroom/{article_id}/edit").get_data(as_text=True)
+    assert 'data-hx-target="#preview-link-result"' in editor_page
+    assert '<div id="preview-link-result" aria-live="polite">' in editor_page
