@@ -83,6 +83,7 @@ def test_without_javascript_the_preview_button_shows_the_page(browser: Browser, 
     body.fill("We are a *small* paper.")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#page-preview em")).to_have_text("small")
+    expect(page).to_have_url(re.compile(r"#preview-heading$"))  # opened at the preview
     expect(page.get_by_label("Body (Markdown)")).to_have_value("We are a *small* paper.")
     page.goto("/about-us")
     expect(page.locator(".story-body em")).to_have_text("Hublet")  # nothing was stored
