@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from hublet.database import rows_changed
 from hublet.extensions import db
 from hublet.models import Account
 from hublet.moderation import accounts
@@ -33,12 +33,6 @@ INVITE_SALT = "account-invite"
 INVITE_DAYS = 7
 #: The longest invite token read at all (a real one is about 120 characters).
 MAX_TOKEN_LENGTH = 400
-
-
-def _rowcount(statement: Any) -> int:
-    """How many rows a conditional ``UPDATE`` changed."""
-    result: CursorResult = db.session.execute(statement)  # type: ignore[assignment]
-    return int(result.rowcount)
 
 
 class InviteError(Exception):
@@ -90,7 +84,7 @@ def accept_invite(token: str, password: str, repeat: str) -> Account:
     accounts.check_password_strength(password, account.username)
     # Conditional on the state the link is bound to: two tabs sending the form at once set
     # one password, and the other is told the link was used.
-    changed = _rowcount(
+    changed = rows_changed(
         update(Account)
         .where(
             Account.id == account.id,

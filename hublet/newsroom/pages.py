@@ -13,14 +13,14 @@ content version (``hublet.caching``), which retires every cached page, menus inc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from hublet.database import rows_changed
 from hublet.extensions import db
 from hublet.models import Account, Page
 from hublet.moderation.services import record
@@ -37,12 +37,6 @@ class PageValues:
     slug: str
     body_markdown: str
     position: int
-
-
-def _rowcount(statement: Any) -> int:
-    """How many rows a conditional ``UPDATE`` changed."""
-    result: CursorResult = db.session.execute(statement)  # type: ignore[assignment]
-    return int(result.rowcount)
 
 
 class StalePage(Exception):
@@ -97,7 +91,7 @@ def slug_shadowed(slug: str) -> bool:
 
 def _claim_version(row: Page, base_version: int) -> None:
     """Bump the stored version from ``base_version``, or raise :class:`StalePage`."""
-    bumped = _rowcount(
+    bumped = rows_changed(
         update(Page)
         .where(Page.id == row.id, Page.version == base_version)
         .values(version=Page.version + 1)
