@@ -32,6 +32,9 @@ class SwitchResult:
 
 def _switch(article: Article, action: str, at: datetime | None, now: datetime) -> SwitchResult:
     slug = article.slug
+    if action == "publish" and article.trashed_at is not None:
+        # The newsroom's trash keeps a story out of sight until someone restores it there.
+        return SwitchResult(slug, "in the trash: restore it in the newsroom first", False)
     if action == "publish":
         when = at or article.published_at or now
         changed = article.status != "published" or article.published_at != when

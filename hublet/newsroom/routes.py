@@ -244,6 +244,10 @@ def _editor(article: Article | None) -> Response:
     form to preview the body (action ``preview``) and to save a draft as it is typed
     (``autosave``)."""
     account = _account()
+    if article is not None and article.trashed_at is not None:
+        return render_error(
+            403, "This story is in the Trash: restore it from the Trash to edit it again."
+        )
     if article is not None and not roles.may_edit(account, article):
         return render_error(403, "You cannot edit this story. Nothing was changed.")
     form = _form_for(article)

@@ -208,6 +208,8 @@ def save_story(
             _claim_version(article, base_version)
         _apply(article, values, publisher)
         now = article.updated_at
+        if action in ("submit", "publish", "schedule"):
+            article.review_note = ""  # the note was answered: it must not come back later
         if action == "submit" and article.status == "draft":
             article.submitted_at = now
         elif action == "publish":

@@ -231,6 +231,7 @@ def test_an_editor_sends_a_story_back_with_a_note_the_author_sees(app, people, n
     # An author cannot send back; a note over the limit is refused.
     assert post(author, f"/newsroom/{new}/send-back", note="x").status_code == 403
     story_id(post_story(author, f"/newsroom/{new}/edit", category=str(news), action="submit"))
+    assert row(app, new).review_note == ""  # answered by the resubmit: it never comes back
     assert post(editor, f"/newsroom/{new}/send-back", note="x" * 2001).status_code == 422
     assert row(app, new).submitted_at is not None
 
@@ -261,7 +262,12 @@ def test_trash_hides_a_published_story_from_readers_and_tabs_and_restore_brings_
     assert ("editor", "trash", new) in audit(app)
 
     # Nobody edits or publishes it from the trash: it is restored first.
-    assert editor.get(f"/newsroom/{new}/edit").status_code == 403
+    refused_page = editor.get(f"/newsroom/{new}/edit")
+    assert refused_page.status_code == 403
+    assert "restore it from the Trash" in refused_page.get_data(as_text=True)
+    cli = app.test_cli_runner().invoke(args=["article", "publish", slug])
+    assert "in the trash: restore it in the newsroom first" in cli.output
+    assert row(app, new).status == "draft"
     refused = post_story(editor, f"/newsroom/{new}/edit", category=str(news), action="publish")
     assert refused.status_code == 403 and row(app, new).status == "draft"
     assert editor.get(f"/newsroom/{new}/revisions").status_code == 403
