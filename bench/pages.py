@@ -105,6 +105,9 @@ class Result:
     #: CPU time (user + system) the serving processes spent per answer. Other programs on the
     #: machine change it far less than req/s: the figure to compare on a busy machine.
     cpu_us: float = 0.0
+    #: Worker processes started during the row: gunicorn recycles each after max_requests, and
+    #: a new Hublet worker imports the app and starts with cold in-process caches.
+    started: int = 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -458,7 +461,13 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 def _cpu_seconds(sessions: tuple[int, ...]) -> float:
     """User + system CPU time of every process in these sessions (a server's master and its
     workers), with the children they reaped: a worker gunicorn recycled still counts."""
+    return _session_stats(sessions)[0]
+
+
+def _session_stats(sessions: tuple[int, ...]) -> tuple[float, set[int]]:
+    """CPU seconds of these sessions (as ``_cpu_seconds``) and the ids of their processes."""
     ticks = 0
+    pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -470,7 +479,8 @@ def _cpu_seconds(sessions: tuple[int, ...]) -> float:
         fields = stat[stat.rindex(")") + 2 :].split()
         if int(fields[3]) in sessions:
             ticks += sum(int(n) for n in fields[11:15])
-    return ticks / _TICKS
+            pids.add(int(entry.name))
+    return ticks / _TICKS, pids
 
 
 def _load(
@@ -488,9 +498,11 @@ def _load(
     _headers(base + path, {"Cookie": cookie} if cookie else None, timeout=120)
     subprocess.run(["wrk", "-t1", f"-c{args.connections}", "-d2s", "--timeout", "30s",
                     *headers, base + path], capture_output=True, check=True)  # fmt: skip
-    cpu_before = _cpu_seconds(sessions)
+    cpu_before, pids_before = _session_stats(sessions)
     result = _parse(name, path, _wrk(base + path, args, *headers))
-    cpu = _cpu_seconds(sessions) - cpu_before
+    cpu_after, pids_after = _session_stats(sessions)
+    cpu = cpu_after - cpu_before
+    result.started = len(pids_after - pids_before)
     result.cpu_us = cpu / result.requests * 1e6 if result.requests else float("nan")
     seen = _headers(base + path, {"Cookie": cookie} if cookie else None)
     result.cache = seen.get("X-Cache-Status") or seen.get("X-Hublet-Cache") or ""
@@ -619,28 +631,30 @@ def _print_table(
     )
     floor_cpu = results[1].cpu_us
     header = ("URL", "req/s", "p50 ms", "p99 ms", "vs bare Flask", "vs nginx", "CPU us/req",
-              "CPU vs bare", "errors", "cache", "load")  # fmt: skip
+              "CPU vs bare", "errors", "cache", "load", "new workers")  # fmt: skip
     print(
         "| {:<34} | {:>8} | {:>7} | {:>7} | {:>13} | {:>8} | {:>10} | {:>11} | {:>6} | {:<7} "
-        "| {:>5} |".format(*header)
+        "| {:>5} | {:>11} |".format(*header)
     )
     print(
         f"|{'-' * 36}|{'-' * 9}:|{'-' * 8}:|{'-' * 8}:|{'-' * 14}:|{'-' * 9}:|{'-' * 11}:"
-        f"|{'-' * 12}:|{'-' * 7}:|{'-' * 9}|{'-' * 6}:|"
+        f"|{'-' * 12}:|{'-' * 7}:|{'-' * 9}|{'-' * 6}:|{'-' * 12}:|"
     )
     for r in results:
         print(
             f"| {r.name:<34} | {r.requests_per_second:>8.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} "
             f"| {r.requests_per_second / floor:>13.2f} | {r.requests_per_second / ceiling:>8.2f} "
             f"| {r.cpu_us:>10.0f} | {floor_cpu / r.cpu_us if r.cpu_us else float('nan'):>11.2f} "
-            f"| {r.non_2xx + r.socket_errors:>6} | {r.cache:<7} | {r.load:>5.2f} |"
+            f"| {r.non_2xx + r.socket_errors:>6} | {r.cache:<7} | {r.load:>5.2f} "
+            f"| {r.started:>11} |"
         )
     print()
     print(
         "errors: non-2xx/3xx answers and socket errors; cache: nginx's X-Cache-Status, or "
         "Hublet's own X-Hublet-Cache, once warm; load: 1-minute load average after the row; "
         "CPU us/req: user + system CPU time of the serving processes (gunicorn's master and "
-        "workers; nginx's; both for the nginx: rows) per answer, and bare Flask's divided by it"
+        "workers; nginx's; both for the nginx: rows) per answer, and bare Flask's divided by "
+        "it; new workers: processes started during the row (gunicorn's max_requests recycling)"
     )
     if rss:
         print(f"worker RSS: {', '.join(f'{size:.0f} MB' for size in rss)} (max {max(rss):.0f} MB)")
