@@ -18,7 +18,7 @@ Hublet's request log), and the share of 304 answers to requests that send the ho
 back (If-None-Match).
 
     python -m bench [--articles N] [--comments N] [--duration S] [--postgres URL] [--redis URL]
-                    [--edge] [--no-search]
+                    [--edge] [--no-search] [--max-requests N]
 
 ``--postgres URL`` names a server: the bench uses only databases called ``bench_*`` there (the
 URL's own database is never touched).
@@ -118,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        metavar="N",
+        help="override deploy/gunicorn.conf.py's worker recycling for both apps (0: never), so "
+        "that a recycle does not land in one row",
+    )
     parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL at URL instead")
     parser.add_argument("--redis", metavar="URL", help="share cache and limits through Redis")
     parser.add_argument("--edge", action="store_true", help="also through nginx's cache")
@@ -209,9 +216,10 @@ def _gunicorn(
 ) -> Iterator[Server]:
     """gunicorn with deploy/gunicorn.conf.py on a free loopback port, stopped at the end."""
     address = f"127.0.0.1:{_free_port()}"
+    recycling = [] if args.max_requests is None else ["--max-requests", str(args.max_requests)]
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", str(GUNICORN_CONF), "--workers",
-         str(args.workers), "--bind", address, "--log-level", "warning", app],
+         str(args.workers), "--bind", address, "--log-level", "warning", *recycling, app],
         cwd=ROOT, env=env, start_new_session=True,
         stderr=log.open("w"),  # warnings and Hublet's request log, kept out of the table
     )  # fmt: skip
@@ -620,7 +628,9 @@ def _print_table(
     print(
         f"{database.label}{', Redis cache ' + args.redis if args.redis else ''}; "
         f"{args.articles:,} articles, {args.comments:,} comments; gunicorn {args.workers} "
-        f"workers (deploy/gunicorn.conf.py); wrk -t{args.threads} -c{args.connections} "
+        f"workers (deploy/gunicorn.conf.py"
+        f"{'' if args.max_requests is None else f', --max-requests {args.max_requests}'}); "
+        f"wrk -t{args.threads} -c{args.connections} "
         f"-d{args.duration}s"
     )
     before, after = loads
