@@ -73,6 +73,7 @@ def test_search_and_filters_narrow_the_library(
 ) -> None:
     log_in(client, "rosa")
     everything = client.get(PAGE).get_data(as_text=True)
+    assert 'href="/newsroom/media/" aria-current="page">Media</a>' in everything  # the desk's menu
     assert _shown_ids(everything) == [shelf["field"], shelf["market"], shelf["harbour"]]
 
     def shown(query: str) -> list[int]:
