@@ -8,7 +8,10 @@ attributes in reader content would let a reader make requests as whoever reads i
 This is the one gate for stored HTML and URLs: :data:`STORED_POLICIES` names every
 column that holds them and the policy it goes through. ORM writes pass it in a model listener
 (``hublet.models``); a writer that inserts with Core (JSONL restore) calls :func:`clean_row`
-itself, because Core inserts skip the ORM's events.
+itself, because Core inserts skip the ORM's events. A feature may add to a story's body on its
+way in (``models.add_body_step``: the media library's body figures give a ``/media/`` picture
+its ``srcset``); the gate sends what the step made through the policy here once more, so what
+is stored is always this module's output.
 """
 
 from __future__ import annotations
