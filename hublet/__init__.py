@@ -29,8 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
 
-    from hublet import security
+    from hublet import hot_pages, security
 
+    # Inside the host check and proxy handling that security.init_app wraps around it.
+    hot_pages.init_app(app)
     security.init_app(app)  # first: its input guards run before every other hook
 
     db.init_app(app)

@@ -46,6 +46,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from hublet import hot_pages
 from hublet.extensions import cache, db
 from hublet.models import Article, ContentVersion
 from hublet.timeutil import site_today, utcnow
@@ -420,11 +421,20 @@ def _bump_content_version(session: Session) -> None:
     session.flush()
     if session.info.pop("content_changed", False):
         session.connection().execute(_BUMP)
+        session.info["content_bumped"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_hot_pages(session: Session) -> None:
+    # After the commit, not at the bump: a page built from then on shows the new content.
+    if session.info.pop("content_bumped", False):
+        hot_pages.content_changed()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_content_change(session: Session) -> None:
     session.info.pop("content_changed", None)
+    session.info.pop("content_bumped", None)
 
 
 # --- a shared cache that may go away ----------------------------------------------------------

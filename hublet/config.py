@@ -91,6 +91,10 @@ class DefaultConfig:
     PAGE_MAX_AGE = 0
     PAGE_SHARED_MAX_AGE = 5
     PAGE_STALE_WHILE_REVALIDATE = 30
+    # Each process answers an anonymous page it built in the last PAGE_MEMORY_SECONDS from its
+    # memory, before Flask runs (hublet/hot_pages.py); a write in the process forgets them at
+    # once. 0 turns it off; unset (None) it is 1 second, and off under TESTING.
+    PAGE_MEMORY_SECONDS: float | None = None
     # Cookies that make a page the reader's own (their pending comments, a remembered comment
     # form): such readers never get or fill a shared cached page.
     PER_READER_COOKIES = [OWN_COMMENTS_COOKIE, COMMENTER_COOKIE]

@@ -8,7 +8,8 @@ an article and post comments, each with a marker of its own, all the time:
 - while Redis is away, every page still answers and every comment is stored: the page cache
   and the rate limits fall back to the process (as the README promises);
 - while PostgreSQL is down, what needs the database answers 503 with ``Retry-After``, never
-  500, and gunicorn's workers live on;
+  500 (a page a worker answered in the second before may come from its memory until it is
+  ``PAGE_MEMORY_SECONDS`` old), and gunicorn's workers live on;
 - once it is back, everything answers again without restarting anything, and every comment
   that was answered as stored is stored once, none twice, and none that was refused.
 
@@ -39,6 +40,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from hublet import hot_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "faults-test-secret"
@@ -473,12 +476,21 @@ def test_pages_answer_through_a_redis_outage_and_a_postgres_restart(services):
     assert all(o.status in OK for o in without_redis), f"Redis away: {_describe(without_redis)}"
 
     # PostgreSQL down: what needs it is 503 with Retry-After (pages too: a cached page is
-    # served only under the content version the database holds).
+    # served only under the content version the database holds). A page a worker answered
+    # just before may still come from its memory until that copy is PAGE_MEMORY_SECONDS old
+    # (hublet/hot_pages.py, like nginx's proxy_cache_use_stale): a 200 then, never a 500.
     without_database = load.between(postgres_down, postgres_starting)
     assert _enough(without_database), f"too few requests met the outage{context}"
-    assert all(o.status == 503 for o in without_database), (
-        f"PostgreSQL down: {_describe(without_database)}{context}"
+    # (Half a second more for a page whose request was under way as the database stopped.)
+    remembered_until = postgres_down + hot_pages.DEFAULT_SECONDS + 0.5
+    needs_database = [
+        o for o in without_database if o.kind == "comment" or o.started >= remembered_until
+    ]
+    assert _enough(needs_database), f"too few requests met the outage{context}"
+    assert all(o.status == 503 for o in needs_database), (
+        f"PostgreSQL down: {_describe(needs_database)}{context}"
     )
+    assert all(o.status in (200, 503) for o in without_database), _describe(without_database)
 
     # Recovered: from the end of the last request that failed, every request answers.
     failed = [o.ended for o in load.after(postgres_starting) if o.status not in OK]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from hublet import hot_pages
 from tests.builders import make_article, make_comment, make_moderator
 from tests.conftest import csrf_token_in
 
@@ -130,7 +131,7 @@ def test_two_instances_share_cache_invalidation_limits_and_sessions(ctx, instanc
     # B renders the article and keeps it in the shared cache.
     status, html, _ = reader.get(f"{b}/article/shared-story")
     assert status == 200 and "No Comments" in html
-    assert reader.get(f"{b}/article/shared-story")[2].get("X-Hublet-Cache") == "hit"
+    assert reader.get(f"{b}/article/shared-story")[2].get("X-Hublet-Cache") in ("hit", "memory")
     assert reader.get(f"{a}/article/shared-story")[2].get("X-Hublet-Cache") == "hit"
 
     # A moderator logs in on A; the session works on B too.
@@ -143,13 +144,18 @@ def test_two_instances_share_cache_invalidation_limits_and_sessions(ctx, instanc
     status, html, _ = moderator.get(f"{b}/moderation/")
     assert status == 200 and "Seen everywhere at once" in html
 
-    # Approved through A, the comment shows through B at once.
+    # Approved through A, the comment shows through B at once, or within the second that B's
+    # workers keep a page in memory (PAGE_MEMORY_SECONDS, hublet/hot_pages.py).
     token = moderator.token(f"{a}/moderation/")
     status, _, _ = moderator.post(
         f"{a}/moderation/comments/{comment.id}/approve", {"csrf_token": token}
     )
     assert status in (200, 303), status
+    deadline = time.monotonic() + hot_pages.DEFAULT_SECONDS + 0.5
     status, html, _ = reader.get(f"{b}/article/shared-story")
+    while "Seen everywhere at once" not in html and time.monotonic() < deadline:
+        time.sleep(0.1)
+        status, html, _ = reader.get(f"{b}/article/shared-story")
     assert "1 Comment" in html and "Seen everywhere at once" in html
 
     # Six searches a minute in all: the seventh trips, whichever instance answers it.

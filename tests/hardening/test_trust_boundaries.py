@@ -276,7 +276,8 @@ def test_gunicorn_refuses_a_poisoned_host_and_ignores_a_forwarded_one(gunicorn_s
             assert EVIL not in body and "/evil" not in body, path
             seen.append(headers.get("X-Hublet-Cache"))
         if path != "/robots.txt":
-            assert seen == ["miss", "hit"], (path, seen)
+            # The second from the page cache, or from the process's memory (hublet/hot_pages.py).
+            assert seen in (["miss", "hit"], ["miss", "memory"]), (path, seen)
         status, body, _ = http_get(port, path, {"Host": f"localhost:{port}"})
         assert status == 200 and EVIL not in body, path
     _, article, _ = http_get(port, "/article/harbour-reopens", {"Host": "localhost"})
