@@ -22,6 +22,7 @@ from hublet.moderation import auth, invites
 from hublet.moderation.accounts import MIN_PASSWORD_LENGTH, AccountError
 from hublet.newsroom import bp
 from hublet.newsroom.routes import _account, page
+from hublet.seo import absolute_url_for
 
 admins = auth.require_role("admin")
 
@@ -89,7 +90,7 @@ def invite() -> Response:
     except AccountError as error:  # the username: malformed or taken
         form.username.errors = [*form.username.errors, str(error)]
         return _listing(422, form=form)
-    link = url_for("newsroom.accept_invite", token=token, _external=True)
+    link = absolute_url_for("newsroom.accept_invite", token=token)
     return _listing(form=InviteForm(formdata=None), invited=invited, invite_link=link)
 
 
@@ -132,7 +133,7 @@ def account_reinvite(account_id: int) -> Response:
         token = invites.reinvite(_account(), target)
     except AccountError as error:
         return _listing(422, error=str(error))
-    link = url_for("newsroom.accept_invite", token=token, _external=True)
+    link = absolute_url_for("newsroom.accept_invite", token=token)
     return _listing(invited=target, invite_link=link)
 
 
