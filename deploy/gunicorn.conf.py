@@ -19,10 +19,12 @@ worker_class = "sync"
 timeout = 30
 graceful_timeout = 30
 
-# Recycle each worker after about 5,000 requests (the jitter keeps them from restarting at once):
-# memory stays flat over weeks.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle each worker after about 50,000 requests (the jitter keeps them from restarting at once):
+# memory stays flat over weeks. Not fewer: a new worker imports Hublet again (about 2 s of CPU),
+# and a hot page from memory costs ~0.1 ms, so at 5,000 a busy worker restarted every few
+# seconds and the restarts cost more than the pages (docs/bench.md).
+max_requests = 50000
+max_requests_jitter = 5000
 
 # Whose X-Forwarded-Proto gunicorn believes: nginx on this host. The app decides for itself
 # which proxies to believe about the client's address (HUBLET_TRUSTED_PROXY_NETWORKS).
