@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
@@ -19,6 +20,7 @@ from hublet.demo import content
 from hublet.demo.pictures import CREDIT, DEMO_PICTURES
 from hublet.extensions import db
 from hublet.media.library import add_picture, use_as_hero
+from hublet.media.processing import Processed, process
 from hublet.media.storage import storage
 from hublet.models import Article, Author, Category, Page, Picture, Tag, article_tag
 from hublet.sanitize import clean_article_html, count_words
@@ -132,13 +134,27 @@ def _upgrade_placeholders(report: SeedReport, pictures: list[Picture] | None) ->
     db.session.commit()
 
 
+@lru_cache(maxsize=len(DEMO_PICTURES))
+def _processed(data: bytes) -> Processed:
+    """A demo picture checked and resized once per process (seconds of CPU for the twelve): a
+    test session seeds many fresh instances, each storing the same files."""
+    return process(data)
+
+
 def _ensure_pictures(report: SeedReport) -> list[Picture]:
     """The demo's pictures, in :data:`DEMO_PICTURES` order, stored through the media library
     (checked, stripped and resized like any upload) unless a run before stored them; the
     library knows them again by the hash of their bytes, which drawing reproduces exactly."""
     ids = []
     for demo in DEMO_PICTURES:
-        added = add_picture(demo.draw(), alt=demo.alt, caption=demo.caption, credit=CREDIT)
+        data = demo.draw()
+        added = add_picture(
+            data,
+            alt=demo.alt,
+            caption=demo.caption,
+            credit=CREDIT,
+            processed=_processed(data),
+        )
         db.session.flush()
         report.pictures += added.created
         ids.append(added.picture.id)

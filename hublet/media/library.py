@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from hublet.extensions import db
-from hublet.media.processing import FORMATS, MAX_BYTES, process
+from hublet.media.processing import FORMATS, MAX_BYTES, Processed, process
 from hublet.media.storage import storage
 from hublet.media.usage import Use, unused, uses_of_one
 from hublet.models import Account, Article, Picture, PictureVariant
@@ -55,15 +55,19 @@ def add_picture(
     caption: str = "",
     credit: str = "",
     uploader_id: int | None = None,
+    processed: Processed | None = None,
 ) -> Added:
     """Check, store and record an upload (the caller commits); raises ``Refused``.
 
     The same upload twice is one picture: the second time nothing is stored or changed.
+    ``processed`` is ``process(data)`` when the caller already made it (the demo seed draws
+    the same pictures in every test, and keeps their processing per process).
     """
     existing = find_by_source(hashlib.sha256(data).hexdigest())
     if existing is not None:  # checked and stored before: nothing to decode again
         return Added(existing, created=False)
-    processed = process(data, max_bytes=max_upload_bytes())
+    if processed is None or processed.source_sha256 != hashlib.sha256(data).hexdigest():
+        processed = process(data, max_bytes=max_upload_bytes())
     store = storage()
     for rendition in processed.renditions:
         store.save(rendition.key, rendition.data)
