@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from typing import IO, Any, cast
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import CursorResult, Executable, event
+from sqlalchemy import CursorResult, Executable, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hublet.extensions import db
 
@@ -151,3 +152,21 @@ def rows_changed(statement: Executable) -> int:
     "was the row still as I read it?" (optimistic locking)."""
     result = cast(CursorResult, db.session.execute(statement))
     return int(result.rowcount)
+
+
+def claim_version(row: Any, base_version: int) -> bool:
+    """Move ``row`` (a model with ``id`` and ``version`` columns) from ``base_version`` to the
+    next version in one conditional ``UPDATE``; False, and nothing changed, when someone saved
+    it since (the caller rolls back and shows both versions). On PostgreSQL the row stays
+    locked until the commit, so two saves from one version cannot both pass."""
+    model = type(row)
+    bumped = rows_changed(
+        update(model)
+        .where(model.id == row.id, model.version == base_version)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped != 1:
+        return False
+    set_committed_value(row, "version", base_version + 1)
+    return True

@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from hublet.database import rows_changed
+from hublet.database import claim_version
 from hublet.extensions import db
 from hublet.models import Account, Page
 from hublet.moderation.services import record
@@ -91,17 +90,10 @@ def slug_shadowed(slug: str) -> bool:
 
 def _claim_version(row: Page, base_version: int) -> None:
     """Bump the stored version from ``base_version``, or raise :class:`StalePage`."""
-    bumped = rows_changed(
-        update(Page)
-        .where(Page.id == row.id, Page.version == base_version)
-        .values(version=Page.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if bumped != 1:
+    if not claim_version(row, base_version):
         db.session.rollback()
         current = db.session.get(Page, row.id, populate_existing=True)
         raise StalePage(current if current is not None else row)
-    set_committed_value(row, "version", base_version + 1)
 
 
 def save_page(

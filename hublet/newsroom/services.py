@@ -16,12 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from hublet import signals
-from hublet.database import rows_changed, writing
+from hublet.database import claim_version, writing
 from hublet.extensions import db
 from hublet.media.library import use_as_hero
 from hublet.models import Account, Article, ArticleOldSlug, ArticleRevision, Author, Picture, Tag
@@ -153,17 +152,10 @@ def _claim_version(article: Article, base_version: int | None) -> None:
     """Bump the stored version from ``base_version`` (default: the one loaded), or raise
     :class:`StaleVersion`. On PostgreSQL the row stays locked until the commit."""
     base = article.version if base_version is None else base_version
-    bumped = rows_changed(
-        update(Article)
-        .where(Article.id == article.id, Article.version == base)
-        .values(version=Article.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if bumped != 1:
+    if not claim_version(article, base):
         db.session.rollback()
         current = db.session.get(Article, article.id, populate_existing=True)
         raise StaleVersion(current if current is not None else article)
-    set_committed_value(article, "version", base + 1)
 
 
 def _apply(article: Article, values: StoryValues, publisher: bool) -> None:
