@@ -57,7 +57,7 @@ def test_an_invited_reporter_sets_a_password_logs_in_and_is_deactivated(
     admin.get_by_role("button", name="Invite").click()
     expect(admin.get_by_role("heading", name="Invited reporter as author")).to_be_visible()
     problems += axe_problems(admin, axe_source, "accounts with an invite link")
-    link = admin.get_by_label("Invite link for reporter").input_value()
+    link = admin.get_by_role("textbox", name="Invite link for reporter").input_value()
     assert link.startswith(f"{live_server.url}/newsroom/invite/")
     expect(admin.get_by_role("row", name=re.compile("reporter"))).to_contain_text("Never")
 
