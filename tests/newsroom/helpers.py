@@ -49,3 +49,21 @@ def story_fields(**overrides: str) -> dict[str, str]:
     }
     fields.update(overrides)
     return fields
+
+
+def writer(app: Flask, username: str) -> FlaskClient:
+    """A test client logged in as ``username``."""
+    client = app.test_client()
+    assert log_in(client, username).status_code == 303
+    return client
+
+
+def post_story(client: FlaskClient, path: str = "/newsroom/new", **fields: str):  # type: ignore[no-untyped-def]
+    """The story editor's form, posted with the client's token."""
+    return client.post(path, data={**story_fields(**fields), "csrf_token": form_token(client)})
+
+
+def story_id(response) -> int:  # type: ignore[no-untyped-def]
+    """The id of the story a save redirected to (the save must have been a 303)."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    return int(response.headers["Location"].split("/")[-2])

@@ -15,15 +15,9 @@ from hublet.extensions import db
 from hublet.models import Article
 from tests.builders import make_article, make_tag
 from tests.conftest import csrf_token
-from tests.newsroom.helpers import form_token, log_in, story_fields
+from tests.newsroom.helpers import form_token, story_fields, writer
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
-
-
-def writer(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    assert log_in(client, username).status_code == 303
-    return client
 
 
 def post(client: FlaskClient, path: str, headers: dict | None = None, **fields: str):  # type: ignore[no-untyped-def]

@@ -6,18 +6,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
 
 from hublet.timeutil import moved_clock
-from tests.newsroom.helpers import form_token, log_in, story_fields
-
-
-def writer(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    assert log_in(client, username).status_code == 303
-    return client
+from tests.newsroom.helpers import form_token, story_fields, writer
 
 
 def new_story(client: FlaskClient, news: int, **fields: str) -> int:

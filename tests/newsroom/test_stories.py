@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from hublet.extensions import db
@@ -14,22 +13,7 @@ from hublet.models import Article, AuditEntry
 from hublet.timeutil import utcnow
 from tests.builders import make_article, make_category
 from tests.conftest import csrf_token
-from tests.newsroom.helpers import form_token, log_in, story_fields
-
-
-def writer(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    assert log_in(client, username).status_code == 303
-    return client
-
-
-def post_story(client: FlaskClient, path: str = "/newsroom/new", **fields: str):  # type: ignore[no-untyped-def]
-    return client.post(path, data={**story_fields(**fields), "csrf_token": form_token(client)})
-
-
-def story_id(response) -> int:  # type: ignore[no-untyped-def]
-    assert response.status_code == 303, response.get_data(as_text=True)[:800]
-    return int(response.headers["Location"].split("/")[-2])
+from tests.newsroom.helpers import form_token, log_in, post_story, story_fields, story_id, writer
 
 
 def row(app: Flask, article_id: int) -> Article:
